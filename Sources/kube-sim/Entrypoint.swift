@@ -1,0 +1,8 @@
+import KubeSimulator
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await KubeSimCommand.main()
+    }
+}

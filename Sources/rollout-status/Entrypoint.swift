@@ -1,0 +1,8 @@
+import RolloutStatusCLI
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await RolloutStatusCommand.main()
+    }
+}
