@@ -105,8 +105,16 @@ let package = Package(
         ),
 
         // MARK: Executables (one thin file each)
-        .executableTarget(name: "rollout-status", dependencies: ["RolloutStatusCLI"], swiftSettings: swiftSettings),
-        .executableTarget(name: "kube-sim", dependencies: ["KubeSimulator"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "rollout-status",
+            dependencies: ["RolloutStatusCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kube-sim",
+            dependencies: ["KubeSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .testTarget(

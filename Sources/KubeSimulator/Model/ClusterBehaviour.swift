@@ -13,7 +13,7 @@ public protocol ClusterBehaviour: Sendable {
 
 /// A read-only view of the store's objects, as the behaviour sees them during one `reconcile` call.
 public protocol ClusterSnapshot {
-    /// Every stored object of `kind` (e.g. `Deployment`, `Pod`), in one namespace or across all (`nil`).
+    /// Every stored object of `kind` (such as `Deployment`, `Pod`), in one namespace or across all (`nil`).
     func objects(kind: String, namespace: String?) -> [JSONValue]
     /// One object, if it exists.
     func object(kind: String, namespace: String?, name: String) -> JSONValue?

@@ -37,7 +37,7 @@ extension JSONValue {
         }
     }
 
-    /// The value at a path of object keys, e.g. `["metadata", "name"]`.
+    /// The value at a path of object keys, such as `["metadata", "name"]`.
     public subscript(path path: [String]) -> JSONValue? {
         var current: JSONValue? = self
         for key in path { current = current?[key] }

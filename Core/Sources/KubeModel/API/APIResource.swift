@@ -6,11 +6,11 @@
 public struct APIResource: Sendable, Hashable, CustomStringConvertible {
     /// The API group; empty for the core group.
     public var group: String
-    /// The version, e.g. `v1`.
+    /// The version, such as `v1`.
     public var version: String
-    /// The plural resource name used in paths, e.g. `replicasets`.
+    /// The plural resource name used in paths, such as `replicasets`.
     public var plural: String
-    /// The kind, e.g. `ReplicaSet`.
+    /// The kind, such as `ReplicaSet`.
     public var kind: String
     /// Whether objects live in namespaces.
     public var isNamespaced: Bool

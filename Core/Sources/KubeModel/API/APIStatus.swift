@@ -1,13 +1,13 @@
 /// The `Status` object the API server returns with every error (and in watch `ERROR` events).
 ///
 /// `reason` is machine-readable (`NotFound`, `Forbidden`, `Expired`, `Unauthorized`, …); `message` is the
-/// human text, e.g. the RBAC explanation of a 403.
+/// human text, such as the RBAC explanation of a 403.
 public struct APIStatus: Codable, Sendable, Hashable, Error {
     /// `Success` or `Failure`.
     public var status: String?
     /// The human-readable explanation.
     public var message: String?
-    /// The machine-readable reason, e.g. `Expired` for a 410 on a stale resourceVersion.
+    /// The machine-readable reason, such as `Expired` for a 410 on a stale resourceVersion.
     public var reason: String?
     /// The HTTP status code the error corresponds to.
     public var code: Int?

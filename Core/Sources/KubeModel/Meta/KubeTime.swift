@@ -36,7 +36,7 @@ public struct KubeTime: Codable, Sendable, Hashable, Comparable {
         try container.encode(rfc3339)
     }
 
-    /// The RFC 3339 text, e.g. `2024-05-01T10:00:00Z` (a fraction is written only when present).
+    /// The RFC 3339 text, such as `2024-05-01T10:00:00Z` (a fraction is written only when present).
     public var rfc3339: String {
         let seconds = date.timeIntervalSince1970
         let whole = seconds.rounded(.down)

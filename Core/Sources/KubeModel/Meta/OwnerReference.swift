@@ -1,8 +1,8 @@
 /// One entry of `metadata.ownerReferences`: the object that owns this one.
 public struct OwnerReference: Codable, Sendable, Hashable {
-    /// The owner's `apiVersion`, e.g. `apps/v1`.
+    /// The owner's `apiVersion`, such as `apps/v1`.
     public var apiVersion: String
-    /// The owner's kind, e.g. `ReplicaSet`.
+    /// The owner's kind, such as `ReplicaSet`.
     public var kind: String
     /// The owner's name.
     public var name: String
