@@ -218,3 +218,13 @@ def test_kube_sim_stops_cleanly_on_signals_closing_streams(tmp_path, sig):
     finally:
         watch.stop()
         sim.stop()
+
+
+def test_tls_server_name_is_verified_against_the_certificates_names(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True, args=["--server-name", "api.sim.example"])
+    named = sim.kubectl("--tls-server-name", "api.sim.example", "get", "namespaces", "-o", "name")
+    assert named.returncode == 0, named.stderr
+    assert "namespace/shop" in named.stdout.split()
+    wrong = sim.kubectl("--tls-server-name", "other.example", "get", "namespaces")
+    assert wrong.returncode != 0
+    assert "x509" in wrong.stderr or "certificate" in wrong.stderr
