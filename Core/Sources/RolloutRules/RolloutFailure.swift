@@ -20,7 +20,7 @@ public struct RolloutFailure: Error, Sendable, Hashable, CustomStringConvertible
     /// How the container's last instance ended (current state if terminated, else `lastState`).
     public var lastTermination: Termination?
     /// The counts at the time of the failure.
-    public var replicas: ReplicaCounts
+    public var replicas: ObservedReplicas
     /// The revision that failed, when known.
     public var revision: String?
     /// Disrupted pods of the new revision seen so far.
@@ -40,7 +40,7 @@ public struct RolloutFailure: Error, Sendable, Hashable, CustomStringConvertible
         isInitContainer: Bool = false,
         restartCount: Int? = nil,
         lastTermination: Termination? = nil,
-        replicas: ReplicaCounts,
+        replicas: ObservedReplicas,
         revision: String? = nil,
         disruptedPods: [DisruptedPod] = [],
         logSource: LogSource? = nil

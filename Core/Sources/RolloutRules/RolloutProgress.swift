@@ -8,7 +8,7 @@ public struct RolloutProgress: Sendable, Hashable {
     /// What holds the new pods back, one entry per pod (or per container), in pod-name order.
     public var blockers: [RolloutBlocker]
     /// The counts for the live status table.
-    public var replicas: ReplicaCounts
+    public var replicas: ObservedReplicas
     /// The revision being rolled out, when known.
     public var revision: String?
     /// Disrupted pods of the new revision seen so far.
@@ -19,7 +19,7 @@ public struct RolloutProgress: Sendable, Hashable {
         rule: RolloutRule,
         message: String,
         blockers: [RolloutBlocker] = [],
-        replicas: ReplicaCounts,
+        replicas: ObservedReplicas,
         revision: String? = nil,
         disruptedPods: [DisruptedPod] = []
     ) {
@@ -90,7 +90,7 @@ public struct RolloutSummary: Sendable, Hashable {
     /// kubectl's message, such as `deployment "web" successfully rolled out`.
     public var message: String
     /// The final counts.
-    public var replicas: ReplicaCounts
+    public var replicas: ObservedReplicas
     /// The revision rolled out, when known.
     public var revision: String?
     /// Disrupted pods of the new revision seen on the way.
@@ -100,7 +100,7 @@ public struct RolloutSummary: Sendable, Hashable {
     public init(
         rule: RolloutRule,
         message: String,
-        replicas: ReplicaCounts,
+        replicas: ObservedReplicas,
         revision: String? = nil,
         disruptedPods: [DisruptedPod] = []
     ) {

@@ -31,7 +31,7 @@ public enum RolloutVerdict: Sendable, Hashable {
     }
 
     /// The replica counts at the time of the verdict, for the live status table.
-    public var replicas: ReplicaCounts {
+    public var replicas: ObservedReplicas {
         switch self {
         case .progressing(let progress): progress.replicas
         case .succeeded(let summary): summary.replicas
@@ -77,7 +77,7 @@ public enum RolloutVerdict: Sendable, Hashable {
 /// `numberReady`, `numberAvailable`). For Jobs: `desired` is `spec.completions` (1 when unset),
 /// `current` the active pods, `ready` the ready ones, `updated` and `available` the succeeded ones,
 /// `failed` the failed ones.
-public struct ReplicaCounts: Sendable, Hashable {
+public struct ObservedReplicas: Sendable, Hashable {
     /// How many pods are wanted (`spec.replicas`, 1 when unset as the API defaults it).
     public var desired: Int
     /// How many exist (`status.replicas`: non-terminated pods of every revision).
