@@ -160,3 +160,23 @@ import Testing
         #expect(WorkloadKind(apiVersion: apiVersion, kind: kind) == nil)
     }
 }
+
+@Suite struct ReportEncoderLayoutTests {
+    @Test func theLayoutIsGoStyleIndentation() throws {
+        let text = String(decoding: try ReportEncoder().encode(ReportFixtures.invalidInput), as: UTF8.self)
+        #expect(text.hasPrefix("{\n  \"durationSeconds\": 0.002,\n  \"error\": {\n    \"code\": \"invalid-input\",\n"))
+        #expect(text.contains("\"results\": [],\n"))
+        #expect(text.hasSuffix("}\n}\n"))
+    }
+
+    @Test func stringsWithBracesCommasAndEscapesAreCopiedUntouched() throws {
+        let report = GateReport(
+            timing: ReportFixtures.timing(seconds: 1),
+            results: [],
+            conclusion: .error(ReportError(program: .internal, message: "a {b}, [c]: \"d\" \\ e\n"))
+        )
+        let data = try ReportEncoder().encode(report)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""message": "a {b}, [c]: \"d\" \\ e\n","#))
+        #expect(try ReportEncoder().decode(data) == report)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import RolloutCoordinator
 import RolloutReport
+import RolloutRules
 import RolloutStatusCLI
 import Testing
 
@@ -21,6 +22,7 @@ import Testing
         #expect(request.timeout == nil)
         #expect(request.thresholds.maxRestarts == 2)
         #expect(request.thresholds.pendingDeadline == .seconds(180))
+        #expect(request.thresholds == .default)
         #expect(request.logLimits == LogLimits(lines: 50, bytes: 16_384))
     }
 
@@ -103,7 +105,7 @@ import Testing
         ])
         #expect(
             request.thresholds
-                == GateThresholds(
+                == RolloutThresholds(
                     maxRestarts: 0,
                     pendingDeadline: .seconds(300),
                     imagePullGrace: .seconds(30),

@@ -1,3 +1,4 @@
+import KubeModel
 import RolloutStatusCLI
 import Testing
 
@@ -30,10 +31,10 @@ import Testing
 
     @Test(arguments: [
         "app in (web", "app in web", "app=web,", ",", "app=(x)", "-app=x", "app=x y", "a/b/c=x",
-        "Example.com/x=y", "app in ()", String(repeating: "k", count: 64) + "=v", "app >= 3",
+        "Example.com/x=y", String(repeating: "k", count: 64) + "=v", "app >= 3",
     ])
     func rejectsWithOneLine(selector: String) throws {
-        let error = try #require(throws: SelectorSyntaxError.self) { try SelectorSyntax.validate(selector) }
+        let error = try #require(throws: LabelSelectorError.self) { try SelectorSyntax.validate(selector) }
         #expect(error.description.hasPrefix("invalid label selector"))
         #expect(!error.description.contains("\n"))
     }

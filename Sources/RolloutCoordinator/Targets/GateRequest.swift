@@ -1,4 +1,5 @@
 import RolloutReport
+import RolloutRules
 
 /// Everything a gate run needs, resolved from the command line once, at the edge.
 ///
@@ -21,8 +22,8 @@ public struct GateRequest: Sendable, Hashable {
     public var timeout: Duration?
     /// Whether the first failure cancels the other targets (default `true`; `--no-fail-fast` clears it).
     public var failFast: Bool
-    /// The thresholds of the failure rules.
-    public var thresholds: GateThresholds
+    /// The thresholds of the failure rules (default: the rules' documented defaults).
+    public var thresholds: RolloutThresholds
     /// How much of a failing container's log to fetch.
     public var logLimits: LogLimits
     /// How much progress to print on stderr.
@@ -38,7 +39,7 @@ public struct GateRequest: Sendable, Hashable {
         cluster: ClusterSelection = ClusterSelection(),
         timeout: Duration? = nil,
         failFast: Bool = true,
-        thresholds: GateThresholds = GateThresholds(),
+        thresholds: RolloutThresholds = .default,
         logLimits: LogLimits = LogLimits(),
         verbosity: Verbosity = .normal
     ) {
@@ -78,52 +79,6 @@ public struct ClusterSelection: Sendable, Hashable {
     public init(kubeconfig: String? = nil, context: String? = nil) {
         self.kubeconfig = kubeconfig
         self.context = context
-    }
-}
-
-/// The thresholds of the failure rules, as the command line sets them.
-///
-/// `nil` means "the rules' documented default" (see `docs/failure-codes.md`), so the default lives in
-/// one place, the rules.
-public struct GateThresholds: Sendable, Hashable {
-    /// Restarts tolerated before a crash loop fails (`--max-restarts`, default 2); `nil` disables the limit
-    /// (the original's `-retry-limit -1`).
-    public var maxRestarts: Int?
-    /// How long a new pod may stay unschedulable (`--pending-deadline`, default 180 s); `nil` disables it.
-    public var pendingDeadline: Duration?
-    /// How long an image pull error may last before it fails (`--image-pull-grace`); `nil`: the rules' default.
-    public var imagePullGrace: Duration?
-    /// How long a volume may fail to mount before it fails (`--mount-grace`); `nil`: the rules' default.
-    public var mountGrace: Duration?
-    /// Whether a missing Secret in `CreateContainerConfigError` is waited on (`--ignore-secret-not-found`).
-    public var ignoreSecretNotFound: Bool
-    /// Whether a paused Deployment is accepted (`--allow-paused`).
-    public var allowPaused: Bool
-    /// Whether success also waits for old ReplicaSets' pods to be gone (`--require-old-pods-gone`).
-    public var requireOldPodsGone: Bool
-
-    /// The default restart limit.
-    public static let defaultMaxRestarts = 2
-    /// The default pending deadline.
-    public static let defaultPendingDeadline = Duration.seconds(180)
-
-    /// Creates thresholds; the defaults are the command line's.
-    public init(
-        maxRestarts: Int? = GateThresholds.defaultMaxRestarts,
-        pendingDeadline: Duration? = GateThresholds.defaultPendingDeadline,
-        imagePullGrace: Duration? = nil,
-        mountGrace: Duration? = nil,
-        ignoreSecretNotFound: Bool = false,
-        allowPaused: Bool = false,
-        requireOldPodsGone: Bool = false
-    ) {
-        self.maxRestarts = maxRestarts
-        self.pendingDeadline = pendingDeadline
-        self.imagePullGrace = imagePullGrace
-        self.mountGrace = mountGrace
-        self.ignoreSecretNotFound = ignoreSecretNotFound
-        self.allowPaused = allowPaused
-        self.requireOldPodsGone = requireOldPodsGone
     }
 }
 

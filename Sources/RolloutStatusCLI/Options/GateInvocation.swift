@@ -1,5 +1,7 @@
+import KubeModel
 import RolloutCoordinator
 import RolloutReport
+import RolloutRules
 
 /// A command line, checked and resolved into values; manifests are named but not read yet.
 ///
@@ -46,7 +48,7 @@ extension RolloutStatusCommand {
         for value in targets.namespace + targets.originalNamespace {
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = part.trimmingSpaces()
-                guard SelectorSyntax.isDNSLabel(name) else {
+                guard NamespaceName.isValid(name) else {
                     throw GateUsageError(
                         "invalid namespace \"\(name)\" (lower-case letters, digits and -, at most 63 characters)"
                     )
@@ -123,7 +125,7 @@ extension RolloutStatusCommand {
         }
 
         // Thresholds.
-        var resolved = GateThresholds()
+        var resolved = RolloutThresholds()
         switch (thresholds.maxRestarts, thresholds.originalRetryLimit) {
         case (.some, .some):
             throw GateUsageError("--max-restarts and -retry-limit set the same threshold; give one")

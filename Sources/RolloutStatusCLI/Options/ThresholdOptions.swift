@@ -20,7 +20,7 @@ public struct ThresholdOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "How long image pull errors may last before they fail. Default: the rules'.",
+            "How long image pull errors may last before they fail (default 0s: at once).",
             valueName: "duration"
         )
     )
@@ -30,7 +30,7 @@ public struct ThresholdOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "How long a volume may fail to mount before it fails. Default: the rules'.",
+            "How long a volume may fail to mount before it fails (default 60s).",
             valueName: "duration"
         )
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KubeModel
 import RolloutCoordinator
 import RolloutReport
 
@@ -31,7 +32,7 @@ public enum ErrorPresentation {
             return ReportError(program: .invalidInput, message: error.description)
         case let error as ReportFileError:
             return ReportError(program: .invalidInput, message: error.description)
-        case let error as SelectorSyntaxError:
+        case let error as LabelSelectorError:
             return ReportError(program: .invalidInput, message: sentence(error.description))
         case let error as GoDurationError:
             return ReportError(program: .invalidInput, message: sentence(error.description))
