@@ -51,11 +51,22 @@ public struct GateProgram: Sendable {
     public static func live() -> GateProgram {
         GateProgram(
             environment: ProcessInfo.processInfo.environment,
-            standardInput: { FileHandle.standardInput.readDataToEndOfFile() },
+            standardInput: { try readStandardInput(limit: ManifestLoader.defaultMaxInputBytes) },
             standardOutput: StandardStream.output,
             standardError: StandardStream.error,
             runner: CoordinatorGateRunner()
         )
+    }
+
+    /// Reads standard input up to one byte past `limit`, so an endless or huge stream cannot exhaust
+    /// memory before the manifest loader refuses it.
+    static func readStandardInput(limit: Int) throws -> Data {
+        var data = Data()
+        while data.count <= limit {
+            guard let chunk = try FileHandle.standardInput.read(upToCount: 1 << 16), !chunk.isEmpty else { break }
+            data.append(chunk)
+        }
+        return data
     }
 
     /// The entry point of the binary: runs the process's arguments and returns the exit code.
