@@ -161,6 +161,17 @@ import Testing
         #expect(request.selector == nil)
     }
 
+    @Test func aProgramErrorAfterManifestsWereReadKeepsTheSkippedObjects() async throws {
+        let yaml =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+        let runner = ScriptedRunner(.error(ClassifiedError(programErrorCode: .forbidden, description: "403")))
+        let run = await Harness.run(["-f", "-", "-n", "shop"], runner: runner, stdin: yaml)
+        #expect(run.exitCode == .apiFailure)
+        let report = try run.report()
+        #expect(report.skipped.map(\.kind) == ["Service"])
+        #expect(report.summary.skipped == 1)
+    }
+
     @Test func textOutputPrintsTheTableInsteadOfJSON() async {
         let run = await Harness.run(
             ["-l", "a=b", "--output", "text"],
