@@ -41,6 +41,7 @@ import Testing
 
     @Test func allNamespaces() async throws {
         #expect(try await Self.request(["-A", "-l", "tier=api"]).namespaces == .all)
+        #expect(try await Self.request(["-namespace", "", "-l", "tier=api"]).namespaces == .all)
         #expect(try await Self.request(["--all-namespaces", "-l", "tier=api"]).namespaces == .all)
     }
 
