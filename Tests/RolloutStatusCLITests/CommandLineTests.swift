@@ -39,6 +39,11 @@ import Testing
         #expect(request.namespaces == .named(expected))
     }
 
+    @Test func anEmptySelectorExplicitlySelectsEveryWorkload() async throws {
+        #expect(try await Self.request(["-l", ""]).selector == "")
+        #expect(try await Self.request(["-selector", "", "-namespace", "shop"]).selector == "")
+    }
+
     @Test func allNamespaces() async throws {
         #expect(try await Self.request(["-A", "-l", "tier=api"]).namespaces == .all)
         #expect(try await Self.request(["-namespace", "", "-l", "tier=api"]).namespaces == .all)
