@@ -76,6 +76,8 @@ struct ControlPlane: Sendable {
     /// How many pods and ReplicaSets the store listed at the start of this call.
     var listedCount: [String: Int] = [:]
     var lastResync: Date?
+    /// A call skipped the full re-list because the last one was recent: one more is owed.
+    var resyncPending = false
     var replicaSetsByOwner: [String: Set<ObjectKey>] = [:]
     var podsByOwner: [String: Set<ObjectKey>] = [:]
     var keyOfUID: [String: ObjectKey] = [:]
@@ -153,7 +155,7 @@ struct ControlPlane: Sendable {
         if let startedAt, nextUpdateIndex < scheduledUpdates.count {
             wake = earliest(wake, startedAt + scheduledUpdates[nextUpdateIndex].at)
         }
-        if let lastResync, !pods.isEmpty || !replicaSets.isEmpty {
+        if let lastResync, resyncPending {
             wake = earliest(wake, lastResync + resyncInterval)
         }
         return wake.map { max($0, now) }
@@ -210,7 +212,12 @@ struct ControlPlane: Sendable {
         if dueForResync || podList.count != expectedCount["Pod"] {
             scanPods(podList, &workspace, queue: &queue)
         }
-        if dueForResync { lastResync = workspace.now }
+        if dueForResync {
+            lastResync = workspace.now
+            resyncPending = false
+        } else {
+            resyncPending = true
+        }
     }
 
     func hasStatus(_ object: JSONValue) -> Bool {

@@ -697,11 +697,16 @@ extension ControlPlane {
     }
 
     /// `requeueStuckDeployment`: wakes the Deployment when its progress deadline would pass.
+    ///
+    /// The deadline is the Deployment's only timer, and progress moves it later, so it is set, not kept.
     mutating func requeueStuck(_ sync: DeploymentSync, now: Date) {
         guard let deadline = sync.spec.progressDeadlineSeconds, let condition = sync.status.condition("Progressing"),
             condition.reason != "ProgressDeadlineExceeded", condition.reason != "NewReplicaSetAvailable",
             !deploymentComplete(sync, sync.status), let from = KubeTimestamp.parse(condition.lastUpdateTime)
-        else { return }
-        wake(sync.key, at: max(now, from + Double(deadline) + 0.001))
+        else {
+            timers[sync.key] = nil
+            return
+        }
+        timers[sync.key] = max(now, from + Double(deadline) + 0.001)
     }
 }

@@ -210,7 +210,7 @@ extension ControlPlane {
             let behaviour = failing ? (record.behaviour ?? configuration.defaultBehaviour) : PodBehaviour.healthy
             let running = isRunning(status.segment)
             func text(_ instance: Int) -> String {
-                ContainerLog.text(
+                ContainerOutput.text(
                     behaviour: behaviour,
                     container: name,
                     image: status.facts.image,
@@ -411,7 +411,7 @@ enum PodDefaults {
 }
 
 /// The text a simulated container prints, so `kubectl logs` (and `--previous`) have something true to show.
-enum ContainerLog {
+enum ContainerOutput {
     static func text(
         behaviour: PodBehaviour,
         container: String,
