@@ -3,6 +3,9 @@ import Foundation
 /// The scenario's own actions: creating the declared workloads at the start and changing them later,
 /// as a user running `kubectl apply`, `kubectl scale` or `kubectl rollout restart` would.
 extension ControlPlane {
+    /// When the revision 1 of `rolled-out` workloads was created: ten minutes before the scenario starts.
+    var settledSince: Date { (startedAt ?? Date(timeIntervalSince1970: 0)) - 600 }
+
     mutating func bootstrap(_ workspace: inout Workspace, queue: inout WorkQueue) {
         let namespaces = Set(configuration.workloads.map { $0.key.namespace ?? "default" })
         for namespace in namespaces.sorted() {
@@ -25,8 +28,12 @@ extension ControlPlane {
             let key = workload.key
             // An object of the same name in the scenario's `objects` wins; the declaration still gives behaviour.
             guard workspace.get(key) == nil else { continue }
-            workspace.put(workload.object, as: key)
-            if workload.start == .rolledOut { settling.insert(key) }
+            var object = workload.object
+            if workload.start == .rolledOut {
+                settling.insert(key)
+                object.set(["metadata", "creationTimestamp"], .string(KubeTimestamp.seconds(settledSince)))
+            }
+            workspace.put(object, as: key)
         }
     }
 

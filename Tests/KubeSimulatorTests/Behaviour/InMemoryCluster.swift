@@ -68,9 +68,12 @@ struct InMemoryCluster: ClusterSnapshot {
                     )
                 }
             } else {
+                // A uid or creationTimestamp the writer gives is kept, as the simulator's store keeps them.
                 uidCounter += 1
-                object.set(["metadata", "uid"], .string("uid-\(uidCounter)"))
-                object.set(["metadata", "creationTimestamp"], .string(KubeTimestamp.seconds(now)))
+                if object.metaUID == nil { object.set(["metadata", "uid"], .string("uid-\(uidCounter)")) }
+                if object[path: ["metadata", "creationTimestamp"]] == nil {
+                    object.set(["metadata", "creationTimestamp"], .string(KubeTimestamp.seconds(now)))
+                }
                 if versioned { object.set(["metadata", "generation"], 1) }
             }
             object.set(["metadata", "resourceVersion"], .string(String(resourceVersion)))
@@ -244,9 +247,8 @@ enum KubectlRolloutStatus {
         if int("readyReplicas") < replicas {
             return .waiting("Waiting for \(replicas - int("readyReplicas")) pods to be ready...")
         }
-        if let partition = statefulSet[path: ["spec", "updateStrategy", "rollingUpdate", "partition"]]?.intValue,
-            partition > 0
-        {
+        // kubectl takes this branch whenever the partition is set, 0 included (the API server defaults it).
+        if let partition = statefulSet[path: ["spec", "updateStrategy", "rollingUpdate", "partition"]]?.intValue {
             if int("updatedReplicas") < replicas - partition {
                 return .waiting(
                     "Waiting for partitioned roll out to finish: \(int("updatedReplicas")) out of \(replicas - partition) new pods have been updated..."

@@ -25,8 +25,11 @@ import Testing
     }
 
     /// Settles a cluster, then measures the reads of one client change's reaction.
-    static func readsForOneScale(namespaces: Int, services: Int, unrelated: Int) throws -> (lookups: Int, listings: Int) {
-        var driver = try ClusterDriver(workloads: yaml(namespaces: namespaces, services: services, unrelated: unrelated))
+    static func readsForOneScale(namespaces: Int, services: Int, unrelated: Int) throws -> (lookups: Int, listings: Int)
+    {
+        var driver = try ClusterDriver(
+            workloads: yaml(namespaces: namespaces, services: services, unrelated: unrelated)
+        )
         driver.run(for: 3)
         #expect(driver.cluster.all("Pod").count == namespaces * (services * 2 + unrelated))
         // Let the periodic re-list pass, so the measured calls do only what the change needs.
@@ -74,7 +77,10 @@ import Testing
         let deployments = driver.cluster.all("Deployment")
         #expect(deployments.count == 50)
         for deployment in deployments {
-            #expect(KubectlRolloutStatus.deployment(deployment) == .done("deployment \"\(deployment.metaName)\" successfully rolled out"))
+            #expect(
+                KubectlRolloutStatus.deployment(deployment)
+                    == .done("deployment \"\(deployment.metaName)\" successfully rolled out")
+            )
             #expect(deployment.metaAnnotations["deployment.kubernetes.io/revision"] == "2")
         }
         #expect(driver.cluster.all("Pod").count == 100)
@@ -97,7 +103,10 @@ import Testing
         #expect(driver.cluster.all("Pod").count == 12_000)
         for deployment in deployments {
             #expect(deployment.metaAnnotations["deployment.kubernetes.io/revision"] == "2")
-            #expect(KubectlRolloutStatus.deployment(deployment) == .done("deployment \"\(deployment.metaName)\" successfully rolled out"))
+            #expect(
+                KubectlRolloutStatus.deployment(deployment)
+                    == .done("deployment \"\(deployment.metaName)\" successfully rolled out")
+            )
         }
         print("large-release: settle \(settled - started), rollout \(finished - settled), \(driver.calls) calls")
     }

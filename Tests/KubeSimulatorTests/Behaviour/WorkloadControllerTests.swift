@@ -29,9 +29,11 @@ import Testing
         let statefulSet = try #require(driver.cluster.get("StatefulSet", "db"))
         let revision = try #require(statefulSet.string("status", "updateRevision"))
         #expect(revision.hasPrefix("db-"))
+        #expect(statefulSet.string("status", "currentRevision") == revision)
+        // Real kubectl 1.37 says "partitioned" whenever a partition is set, even 0.
         #expect(
             KubectlRolloutStatus.statefulSet(statefulSet)
-                == .done("statefulset rolling update complete 3 pods at revision \(revision)...")
+                == .done("partitioned roll out complete: 3 new pods have been updated...")
         )
         let pod = try #require(driver.cluster.get("Pod", "db-1"))
         #expect(pod.metaLabels["controller-revision-hash"] == revision)

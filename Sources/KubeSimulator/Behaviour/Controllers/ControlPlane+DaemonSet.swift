@@ -141,7 +141,7 @@ extension ControlPlane {
             owner: daemonSet,
             extraLabels: ["controller-revision-hash": hash, "pod-template-generation": String(generation)],
             bornAt: settling.contains(daemonSet.objectKey(kind: "DaemonSet"))
-                ? (startedAt ?? workspace.now) - 600 : workspace.now,
+                ? settledSince : workspace.now,
             nodeIndex: index,
             extraSpec: ["affinity": affinity]
         )

@@ -165,6 +165,9 @@ extension ControlPlane {
             ]),
             "status": ["replicas": 0],
         ]
+        if settling.contains(sync.key) {
+            object.set(["metadata", "creationTimestamp"], .string(KubeTimestamp.seconds(settledSince)))
+        }
         var view = ReplicaSetView(key: rsKey, object: object)
         sync.replicaSets.append(view)
         let replicas = newReplicaSetReplicas(sync, newRS: view)

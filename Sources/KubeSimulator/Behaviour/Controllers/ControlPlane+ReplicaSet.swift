@@ -128,7 +128,7 @@ extension ControlPlane {
             owner: owner,
             containers: template[path: ["spec", "containers"]]?.arrayValue ?? []
         )
-        let born = settling.contains(owner) ? (startedAt ?? now) - 600 : now
+        let born = settling.contains(owner) ? settledSince : now
         for _ in 0..<count {
             let name = generatedPodName(owner: replicaSet, workspace: workspace)
             if behaviour.kind.rejectsPodCreation && podsCreated[uid, default: 0] >= (behaviour.allowed ?? 0) {

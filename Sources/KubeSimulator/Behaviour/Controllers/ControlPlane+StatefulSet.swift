@@ -150,7 +150,7 @@ extension ControlPlane {
                 "statefulset.kubernetes.io/pod-name": name,
                 "apps.kubernetes.io/pod-index": String(ordinal),
             ],
-            bornAt: settling.contains(owner) ? (startedAt ?? workspace.now) - 600 : workspace.now,
+            bornAt: settling.contains(owner) ? settledSince : workspace.now,
             extraSpec: extraSpec
         )
         createPod(pod, record: record, &workspace)

@@ -267,6 +267,10 @@ extension ControlPlane {
             metadata["annotations"] = annotations
         }
         if owner.metaKind != "StatefulSet" { metadata["generateName"] = .string(owner.metaName + "-") }
+        if let now = startedAt, bornAt < now {
+            // A pod of an already rolled-out workload: it has existed since it was born.
+            metadata["creationTimestamp"] = .string(KubeTimestamp.seconds(bornAt))
+        }
         var spec = PodDefaults.spec(template["spec"] ?? .object([:]))
         for (key, value) in extraSpec { spec[key] = value }
         let pod: JSONValue = [
