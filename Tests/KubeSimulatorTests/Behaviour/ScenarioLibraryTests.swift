@@ -52,6 +52,18 @@ import Yams
         }
     }
 
+    /// kube-sim loads every library file as it is: the whole scenario, not only its workloads.
+    @Test func everyScenarioLoadsThroughTheSimulatorsLoader() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter {
+            $0.hasSuffix(".yaml")
+        }
+        #expect(files.count >= 20)
+        for file in files {
+            let scenario = try Scenario.load(file: Self.directory.appendingPathComponent(file).path)
+            #expect(!scenario.name.isEmpty, "\(file) has no name")
+        }
+    }
+
     static let cases = [
         "healthy-rolling-update.yaml", "healthy-multi-namespace.yaml", "never-ready-progress-deadline.yaml",
         "crashloop-backoff.yaml", "not-found.yaml", "invalid-config-image-pull.yaml",

@@ -108,11 +108,8 @@ import Testing
         )
         driver.settle()
         var daemonSet = try #require(driver.cluster.get("DaemonSet", "agent"))
-        #expect(
-            Set(driver.cluster.all("Pod").compactMap { $0.string("spec", "nodeName") }) == [
-                "node-1", "node-2", "node-3", "node-4",
-            ]
-        )
+        let nodes = ["node-1", "node-2", "node-3", "node-4"]
+        #expect(driver.cluster.all("Pod").compactMap { $0.string("spec", "nodeName") }.sorted() == nodes)
         #expect(KubectlRolloutStatus.daemonSet(daemonSet) == .done("daemon set \"agent\" successfully rolled out"))
         driver.recording = true
         driver.run(for: 30)
@@ -124,8 +121,14 @@ import Testing
         #expect(daemonSet.int("status", "desiredNumberScheduled") == 4)
         #expect(daemonSet.int("status", "updatedNumberScheduled") == 4)
         #expect(KubectlRolloutStatus.daemonSet(daemonSet) == .done("daemon set \"agent\" successfully rolled out"))
-        let pod = try #require(driver.cluster.all("Pod").first)
-        #expect(pod.metaLabels["pod-template-generation"] == "2")
+        let pods = driver.cluster.all("Pod")
+        #expect(pods.compactMap { $0.string("spec", "nodeName") }.sorted() == nodes)
+        #expect(pods.allSatisfy { $0.metaLabels["pod-template-generation"] == "2" })
+        for state in driver.history {
+            let live = state.all("Pod").filter { !$0.isTerminating }
+            let perNode = Dictionary(grouping: live) { ControlPlane.affinityNode($0) ?? "?" }
+            #expect(perNode.values.allSatisfy { $0.count == 1 }, "two live daemon pods on one node")
+        }
     }
 
     @Test func daemonSetWithABadImageNeverBecomesAvailable() throws {

@@ -26,7 +26,7 @@ extension ControlPlane {
         var byNode: [String: [JSONValue]] = [:]
         for podKey in podsByOwner[uid] ?? [] {
             guard let pod = workspace.get(podKey) else { continue }
-            let node = pod[path: ["spec", "nodeName"]]?.stringValue ?? pod.metaAnnotations["sim.kube/node"] ?? ""
+            let node = pod[path: ["spec", "nodeName"]]?.stringValue ?? Self.affinityNode(pod) ?? ""
             byNode[node, default: []].append(pod)
         }
         func available(_ pod: JSONValue) -> Bool {
@@ -114,6 +114,23 @@ extension ControlPlane {
         ])
         let latest = workspace.get(key) ?? daemonSet
         if latest["status"] != status { workspace.put(latest.setting(["status"], status), as: key) }
+    }
+
+    /// The node a daemon pod is pinned to before the scheduler binds it: its node affinity's `metadata.name`.
+    static func affinityNode(_ pod: JSONValue) -> String? {
+        let terms =
+            pod[
+                path: [
+                    "spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                    "nodeSelectorTerms",
+                ]
+            ]?.arrayValue ?? []
+        for term in terms {
+            for field in term["matchFields"]?.arrayValue ?? [] where field["key"]?.stringValue == "metadata.name" {
+                if let node = field["values"]?.arrayValue?.first?.stringValue { return node }
+            }
+        }
+        return nil
     }
 
     mutating func createDaemonPod(
