@@ -159,7 +159,10 @@ import Testing
         )
         let backOff = Self.state(facts, at: 3)
         #expect(Self.waitingReason(backOff) == "ImagePullBackOff")
-        #expect(Self.waitingMessage(backOff) == "Back-off pulling image \"registry.example.com/shop/web:nope\"")
+        #expect(
+            Self.waitingMessage(backOff)
+                == "Back-off pulling image \"registry.example.com/shop/web:nope\": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image \"registry.example.com/shop/web:nope\": failed to resolve reference \"registry.example.com/shop/web:nope\": registry.example.com/shop/web:nope: not found"
+        )
         #expect(backOff.phase == "Pending")
         let messages = backOff.events.map { "\($0.reason): \($0.message)" }
         #expect(messages.contains("Failed: Error: ErrImagePull"))

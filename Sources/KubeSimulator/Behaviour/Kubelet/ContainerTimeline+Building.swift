@@ -396,7 +396,13 @@ private struct ContainerTimelineBuilder {
             let retryAt = failedAt + context.scaled(backOff)
             let waitFrom = failedAt + min(context.scaled(KubeletTiming.sync), context.scaled(backOff) / 2)
             let backOffMessage = "Back-off pulling image \"\(container.image)\""
-            append(ContainerSegment(state: .waiting(reason: "ImagePullBackOff", message: backOffMessage), at: waitFrom))
+            // Since 1.30 the kubelet keeps the last pull error in the waiting message; the event does not carry it.
+            append(
+                ContainerSegment(
+                    state: .waiting(reason: "ImagePullBackOff", message: "\(backOffMessage): ErrImagePull: \(message)"),
+                    at: waitFrom
+                )
+            )
             var eventTime = waitFrom
             while eventTime < retryAt {
                 record(eventTime, "Normal", "BackOff", backOffMessage)
