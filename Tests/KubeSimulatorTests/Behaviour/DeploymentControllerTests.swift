@@ -379,6 +379,24 @@ import Testing
         )
     }
 
+    @Test func minReadySecondsDelaysAvailability() throws {
+        var driver = try ClusterDriver(
+            workloads: """
+                deployments:
+                  - {name: web, replicas: 2, minReadySeconds: 5, behaviour: healthy after 1s}
+                """
+        )
+        driver.run(for: 4)
+        var deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.int("status", "readyReplicas") == 2)
+        #expect(deployment.int("status", "availableReplicas") == nil)
+        #expect(driver.cluster.all("ReplicaSet").first?.int("spec", "minReadySeconds") == 5)
+        driver.run(for: 4)
+        deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.int("status", "availableReplicas") == 2)
+        #expect(KubectlRolloutStatus.deployment(deployment) == .done("deployment \"web\" successfully rolled out"))
+    }
+
     @Test func aDeletedPodIsReplaced() throws {
         var driver = try ClusterDriver(
             workloads: """
