@@ -59,7 +59,13 @@ extension APIHandler {
         let (items, listVersion) = try cluster.read {
             (store: borrowing ObjectStore) throws(APIError) -> ([StoredObject], Int64) in
             if let token {
-                guard let objects = store.list(kind: kind, namespace: namespace, at: token.resourceVersion, from: token.start)
+                guard
+                    let objects = store.list(
+                        kind: kind,
+                        namespace: namespace,
+                        at: token.resourceVersion,
+                        from: token.start
+                    )
                 else {
                     throw APIError.expired(ContinueToken.expiredMessage)
                 }
