@@ -228,3 +228,19 @@ def test_tls_server_name_is_verified_against_the_certificates_names(kube_sim):
     wrong = sim.kubectl("--tls-server-name", "other.example", "get", "namespaces")
     assert wrong.returncode != 0
     assert "x509" in wrong.stderr or "certificate" in wrong.stderr
+
+
+def test_kubectl_over_http2_with_kube_apiservers_stream_limit(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True, args=["--http2-streams", "100"])
+    listing = sim.json("get", "deployments,replicasets,pods", "-A")
+    assert len(listing["items"]) == 3
+    watch = sim.kubectl_background("get", "pods", "-A", "--watch-only", "-o", "json")
+    try:
+        assert sim.wait_for(lambda: sim.stats()["watchStreamsOpen"] >= 1), "kubectl never opened its watch"
+        sim.advance(1)
+        assert watch.wait_for_output("CrashLoopBackOff"), watch.output("stderr")
+    finally:
+        watch.stop()
+    result = sim.kubectl("logs", "-n", "shop", POD, "-c", "app", "--previous", check=True)
+    assert "connection refused" in result.stdout
+    assert sim.stats()["http2ConnectionsAccepted"] >= 1
