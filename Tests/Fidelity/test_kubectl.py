@@ -244,3 +244,18 @@ def test_kubectl_over_http2_with_kube_apiservers_stream_limit(kube_sim):
     result = sim.kubectl("logs", "-n", "shop", POD, "-c", "app", "--previous", check=True)
     assert "connection refused" in result.stdout
     assert sim.stats()["http2ConnectionsAccepted"] >= 1
+
+
+def test_watch_without_output_prints_table_rows(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True)
+    watch = sim.kubectl_background("get", "pods", "-n", "shop", "--watch")
+    try:
+        assert watch.wait_for_output("Running"), watch.output("stderr")
+        sim.advance(1)
+        assert watch.wait_for_output("CrashLoopBackOff"), watch.output("stderr")
+    finally:
+        watch.stop()
+    lines = watch.output().splitlines()
+    assert lines[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert lines[1].split()[:3] == [POD, "1/1", "Running"]
+    assert lines[-1].split()[:3] == [POD, "0/1", "CrashLoopBackOff"]
