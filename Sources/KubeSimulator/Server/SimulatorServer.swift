@@ -251,6 +251,8 @@ final class SimulatorServer: Sendable {
                     }
                 }
             }
+        } catch is CancellationError {
+            // Stopping.
         } catch {
             settings.requestLog?("kube-sim: accept loop ended: \(error)")
         }
