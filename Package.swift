@@ -120,7 +120,11 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "TestSupport", .product(name: "KubeModel", package: "Core")],
+            dependencies: [
+                "KubeClient", "TestSupport", .product(name: "KubeModel", package: "Core"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

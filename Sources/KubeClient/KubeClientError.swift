@@ -81,7 +81,11 @@ public struct RequestDescription: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var text = "\(verb) \(resource)"
         if let name { text += " \"\(name)\"" }
-        if let namespace { text += " in namespace \"\(namespace)\"" } else if name == nil { text += " in all namespaces" }
+        if let namespace {
+            text += " in namespace \"\(namespace)\""
+        } else if name == nil {
+            text += " in all namespaces"
+        }
         return text + " at \(server)"
     }
 }

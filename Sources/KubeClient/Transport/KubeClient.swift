@@ -83,8 +83,9 @@ public struct KubeClient: Sendable {
         return try decode(ObjectList<Object>.self, from: body, description: description)
     }
 
-    /// Lists the whole collection, following `continue` tokens page by page (each page at most
-    /// `options.limit` items). The result's resourceVersion is the snapshot the pages belong to.
+    /// Lists the whole collection, following `continue` tokens page by page (each page at most `options.limit` items).
+    ///
+    /// The result's resourceVersion is the snapshot the pages belong to.
     public func list<Object: KubeObject>(
         _ type: Object.Type,
         namespace: String?,
@@ -118,9 +119,10 @@ public struct KubeClient: Sendable {
         return String(decoding: body.readableBytesView, as: UTF8.self)
     }
 
-    /// Watches a collection: list, then watch from the list's resourceVersion, recovering from closed,
-    /// stalled and broken streams, expired versions (relist and emit the difference), throttling and server
-    /// errors. Iteration ends only by cancellation (or an error the watch cannot recover from).
+    /// Watches a collection: list, then watch from the list's resourceVersion, recovering from closed, stalled and
+    /// broken streams, expired versions (relist and emit the difference), throttling and server errors.
+    ///
+    /// Iteration ends only by cancellation (or an error the watch cannot recover from).
     public func watch<Object: KubeObject>(
         _ type: Object.Type,
         namespace: String?,
@@ -149,7 +151,11 @@ public struct KubeClient: Sendable {
     }
 
     /// Performs a GET and collects the body of a successful answer.
-    func fetch(path: String, query: [(String, String)], description: RequestDescription) async throws(KubeClientError)
+    func fetch(
+        path: String,
+        query: [(String, String)],
+        description: RequestDescription
+    ) async throws(KubeClientError)
         -> ByteBuffer
     {
         let (response, lease) = try await send(path: path, query: query, description: description)
@@ -162,9 +168,11 @@ public struct KubeClient: Sendable {
         }
     }
 
-    /// Sends a GET with credentials; on 401 refreshes them once (exec plugins run again, token files are
-    /// re-read) and retries. Returns a 2xx response whose body is still to be read; error statuses become
-    /// ``KubeClientError/api(_:)`` with the decoded `Status`.
+    /// Sends a GET with credentials; on 401 refreshes them once (exec plugins run again, token files are re-read) and
+    /// retries.
+    ///
+    /// Returns a 2xx response whose body is still to be read; error statuses become ``KubeClientError/api(_:)`` with
+    /// the decoded `Status`.
     func send(
         path: String,
         query: [(String, String)],
@@ -224,7 +232,9 @@ public struct KubeClient: Sendable {
         let body = try? await response.body.collect(upTo: 1 << 20)
         let status = body.flatMap { try? JSONDecoder().decode(APIStatus.self, from: $0) }
         var retryAfter: Duration?
-        if let header = response.headers.first(name: "Retry-After"), let seconds = Int(header.trimmingCharacters(in: .whitespaces)) {
+        if let header = response.headers.first(name: "Retry-After"),
+            let seconds = Int(header.trimmingCharacters(in: .whitespaces))
+        {
             retryAfter = .seconds(seconds)
         } else if let seconds = status?.details?.retryAfterSeconds {
             retryAfter = .seconds(seconds)
@@ -237,7 +247,11 @@ public struct KubeClient: Sendable {
         )
     }
 
-    func decode<Value: Decodable>(_ type: Value.Type, from body: ByteBuffer, description: RequestDescription)
+    func decode<Value: Decodable>(
+        _ type: Value.Type,
+        from body: ByteBuffer,
+        description: RequestDescription
+    )
         throws(KubeClientError) -> Value
     {
         do {

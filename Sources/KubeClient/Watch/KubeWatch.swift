@@ -24,8 +24,10 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
         Iterator(watch: self)
     }
 
-    /// Iterates the updates. It throws ``KubeClientError`` for failures the watch cannot recover from and
-    /// ``KubeClientError/cancelled`` when the consuming task is cancelled.
+    /// Iterates the updates.
+    ///
+    /// It throws ``KubeClientError`` for failures the watch cannot recover from and ``KubeClientError/cancelled`` when
+    /// the consuming task is cancelled.
     public struct Iterator: AsyncIteratorProtocol {
         private let watch: KubeWatch
         private var machine: WatchStateMachine<Object>
@@ -138,7 +140,11 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
 
         private mutating func readStream() async throws {
             guard var open = stream else {
-                apply(machine.failed(.retryable(.malformedResponse(request: description, detail: "no open stream"), retryAfter: nil)))
+                apply(
+                    machine.failed(
+                        .retryable(.malformedResponse(request: description, detail: "no open stream"), retryAfter: nil)
+                    )
+                )
                 return
             }
             do {
@@ -184,7 +190,10 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
                     apply(
                         machine.failed(
                             .retryable(
-                                .malformedResponse(request: description, detail: "the stream ended in the middle of an event"),
+                                .malformedResponse(
+                                    request: description,
+                                    detail: "the stream ended in the middle of an event"
+                                ),
                                 retryAfter: nil
                             ),
                             random: watch.client.environment.random()
