@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "TestSupport", .product(name: "KubeModel", package: "Core"),
+                "KubeClient", "TestSupport", "KubeSimulator", .product(name: "KubeModel", package: "Core"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Fixtures"],

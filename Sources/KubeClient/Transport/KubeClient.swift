@@ -200,14 +200,22 @@ public struct KubeClient: Sendable {
         }
     }
 
-    func makeRequest(path: String, query: [(String, String)], credentials: RequestCredentials) -> HTTPClientRequest {
+    /// The request URL.
+    ///
+    /// With `tls-server-name` the URL's host is that name, because AsyncHTTPClient takes the SNI and verified name from
+    /// the URL; the pool's DNS override sends the connection to the server.
+    func url(path: String, query: [(String, String)]) -> String {
         let server = configuration.server
         let host = configuration.tls.serverName ?? server.urlHost
         var url = "\(server.scheme)://\(host):\(server.port)\(server.basePath)\(path)"
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
         }
-        var request = HTTPClientRequest(url: url)
+        return url
+    }
+
+    func makeRequest(path: String, query: [(String, String)], credentials: RequestCredentials) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url(path: path, query: query))
         request.headers.add(name: "User-Agent", value: configuration.transport.userAgent)
         request.headers.add(name: "Accept", value: "application/json")
         if let authorization = credentials.authorization {
