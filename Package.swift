@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "KubeClient", "TestSupport", "KubeSimulator", .product(name: "KubeModel", package: "Core"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
