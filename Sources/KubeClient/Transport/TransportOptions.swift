@@ -12,7 +12,7 @@ public struct TransportOptions: Sendable, Hashable {
     public var requestTimeout: Duration
     /// A watch that receives no bytes for this long is considered stalled and is reconnected.
     ///
-    /// Default 90 s: longer than the API server's bookmark interval (about a minute), so bookmarks keep a quiet but
+    /// Default 120 s: twice the API server's bookmark interval (about a minute), so bookmarks keep a quiet but
     /// healthy watch alive. It is enforced as the HTTP client's read timeout, so it also bounds silence on other
     /// requests.
     public var idleTimeout: Duration
@@ -67,7 +67,7 @@ public struct TransportOptions: Sendable, Hashable {
     public init(
         connectTimeout: Duration = .seconds(5),
         requestTimeout: Duration = .seconds(60),
-        idleTimeout: Duration = .seconds(90),
+        idleTimeout: Duration = .seconds(120),
         watchTimeoutSeconds: Int = 300,
         clientCount: Int = 4,
         http1ConnectionsPerClient: Int = 512,
