@@ -7,7 +7,7 @@ import Testing
 @testable import KubeClient
 
 /// Every way the client authenticates and trusts, against the simulator over HTTPS.
-@Suite("Authentication against the simulator")
+@Suite("Authentication against the simulator", .timeLimit(.minutes(3)))
 struct AuthenticationTests {
     /// Lists the default namespace's pods through a kubeconfig and returns their names.
     static func listPods(_ kubeconfig: String, environment: KubeClientEnvironment? = nil) async throws -> [String] {

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Exec credential plugins (the fixture script, run for real) authenticating against the simulator.
-@Suite("Exec plugins against the simulator")
+@Suite("Exec plugins against the simulator", .timeLimit(.minutes(3)))
 struct ExecPluginIntegrationTests {
     static func kubeconfig(
         _ sim: SimulatedAPIServer,

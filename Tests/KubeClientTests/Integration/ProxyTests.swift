@@ -6,7 +6,7 @@ import Testing
 
 /// Requests tunnel through an HTTP CONNECT proxy named by `proxy-url` or `HTTPS_PROXY`, unless `NO_PROXY`
 /// excludes the server.
-@Suite("Proxies against the simulator")
+@Suite("Proxies against the simulator", .timeLimit(.minutes(3)))
 struct ProxyTests {
     @Test("proxy-url tunnels every request through the proxy")
     func proxyURL() async throws {

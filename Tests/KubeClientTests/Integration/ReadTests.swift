@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// get, paged list and pod logs against the simulator, and the errors they map to.
-@Suite("Reads against the simulator")
+@Suite("Reads against the simulator", .timeLimit(.minutes(3)))
 struct ReadTests {
     static func withClient(
         _ sim: SimulatedAPIServer,

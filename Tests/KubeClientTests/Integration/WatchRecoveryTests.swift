@@ -6,7 +6,7 @@ import Testing
 
 /// Watches against the simulator's faults: whatever breaks, the consumer's view ends equal to the
 /// server's, with no update lost or delivered twice.
-@Suite("Watch recovery against the simulator")
+@Suite("Watch recovery against the simulator", .timeLimit(.minutes(3)))
 struct WatchRecoveryTests {
     /// Runs a pod watch of namespace `default` while `body` changes the cluster and injects faults, then
     /// checks that the view converges to the server's pods.
@@ -156,7 +156,7 @@ struct WatchRecoveryTests {
 
 /// Acceptance: cancelling the consumer of 200 concurrent watches closes all 200 streams within 200 ms,
 /// measured on the simulator's open-stream counter.
-@Suite("Watch cancellation against the simulator")
+@Suite("Watch cancellation against the simulator", .timeLimit(.minutes(3)))
 struct WatchCancellationTests {
     @Test("200 concurrent watches close within 200 ms of cancellation")
     func twoHundredWatches() async throws {
