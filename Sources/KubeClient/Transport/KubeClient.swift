@@ -76,7 +76,8 @@ public struct KubeClient: Sendable {
         let resource = Object.resource
         let description = describe("list", resource.description, namespace: namespace)
         var query = selectorQuery(options)
-        query.append(("limit", String(options.limit ?? configuration.transport.listPageSize)))
+        let limit = options.limit ?? configuration.transport.listPageSize
+        if limit > 0 { query.append(("limit", String(limit))) }
         if let continueToken, !continueToken.isEmpty { query.append(("continue", continueToken)) }
         let path = resource.collectionPath(namespace: resource.isNamespaced ? namespace : nil)
         let body = try await fetch(path: path, query: query, description: description)
@@ -95,7 +96,20 @@ public struct KubeClient: Sendable {
         var items = page.items
         let version = page.metadata.resourceVersion
         while let token = page.metadata.continue, !token.isEmpty {
-            page = try await listPage(Object.self, namespace: namespace, options: options, continueToken: token)
+            do {
+                page = try await listPage(Object.self, namespace: namespace, options: options, continueToken: token)
+            } catch {
+                // An expired continue token (410) means the snapshot is gone: like client-go's pager, fall
+                // back to one unpaged list, which is consistent by itself.
+                guard case .api(let failure) = error, failure.kind == .gone else { throw error }
+                var unpaged = options
+                unpaged.limit = 0
+                let whole = try await listPage(Object.self, namespace: namespace, options: unpaged)
+                return ObjectList(
+                    metadata: ListMeta(resourceVersion: whole.metadata.resourceVersion),
+                    items: whole.items
+                )
+            }
             items.append(contentsOf: page.items)
         }
         return ObjectList(metadata: ListMeta(resourceVersion: version), items: items)

@@ -74,6 +74,36 @@ struct ReadTests {
         }
     }
 
+    @Test("an expired continue token falls back to one unpaged list")
+    func expiredContinue() async throws {
+        try await withKubeSimulator { sim in
+            for index in 0..<7 { sim.putPod("pod-\(index)", namespace: "shop") }
+            try await Self.withClient(sim) { client in
+                // A real expiry: the token of a page taken before the history was dropped.
+                let first = try await client.listPage(SimPod.self, namespace: "shop", options: ListOptions(limit: 3))
+                sim.putPod("late", namespace: "shop")
+                sim.expireHistory()
+                let error = await #expect(throws: KubeClientError.self) {
+                    try await client.listPage(
+                        SimPod.self,
+                        namespace: "shop",
+                        options: ListOptions(limit: 3),
+                        continueToken: first.metadata.continue
+                    )
+                }
+                #expect(error?.httpStatus == 410)
+
+                // Through list(): the first page passes (a zero delay), the second gets 410.
+                sim.inject(FaultRule(action: .delay(.zero), count: 1, verbs: ["list"], resources: ["pods"]))
+                sim.failNext(1, with: 410, verbs: ["list"], resources: ["pods"])
+                let listsBefore = sim.statistics.requests["list"]?["pods"] ?? 0
+                let all = try await client.list(SimPod.self, namespace: "shop", options: ListOptions(limit: 3))
+                #expect(all.items.count == 8)
+                #expect((sim.statistics.requests["list"]?["pods"] ?? 0) - listsBefore == 3)
+            }
+        }
+    }
+
     @Test("pod logs: container, previous instance, tailLines, limitBytes")
     func logs() async throws {
         try await withKubeSimulator { sim in
