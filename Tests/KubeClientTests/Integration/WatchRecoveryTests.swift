@@ -202,3 +202,56 @@ struct WatchCancellationTests {
         }
     }
 }
+
+/// Backoff waits come from the injected clock, so a test (or a simulation) controls them.
+@Suite("Watch backoff on the injected clock", .timeLimit(.minutes(3)))
+struct WatchClockTests {
+    @Test("a watch waiting to retry does nothing until the injected clock moves")
+    func manualClock() async throws {
+        try await withKubeSimulator { sim in
+            let path = try sim.writeKubeconfig(.token())
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let clock = ManualClock()
+            var environment = simEnvironment(kubeconfig: path)
+            environment.clock = clock
+            let transport = TransportOptions(
+                retry: RetryPolicy(initialDelay: .seconds(30), maximumDelay: .seconds(60), maximumAttempts: 5)
+            )
+            let configuration = try ClientConfiguration.resolve(environment: environment, transport: transport)
+            let view = PodView()
+            try await withKubeClient(configuration, environment: environment) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await update in client.watch(SimPod.self, namespace: "default") { view.apply(update) }
+                    }
+                    let synced = try await sim.eventually { view.synced && sim.statistics.watchStreamsOpen == 1 }
+                    #expect(synced)
+                    sim.failNext(1, with: 503, verbs: ["watch"], resources: ["pods"])
+                    sim.closeAllWatchStreams()
+                    let waiting = try await sim.eventually { clock.sleeperCount == 1 }
+                    #expect(waiting)
+                    let watches = sim.statistics.requests["watch"]?["pods"] ?? 0
+                    sim.putPod("while-waiting")
+                    #expect(sim.statistics.requests["watch"]?["pods"] == watches, "no retry before the clock moves")
+                    #expect(view.pods["while-waiting"] == nil)
+                    // Each advance releases one wait: the 503, then the reconnect that delivers the pod.
+                    var advances = 0
+                    while view.pods["while-waiting"] == nil, advances < 10 {
+                        let next = try await sim.eventually {
+                            clock.sleeperCount == 1 || view.pods["while-waiting"] != nil
+                        }
+                        #expect(next)
+                        if view.pods["while-waiting"] != nil { break }
+                        clock.advance(by: .seconds(60))
+                        advances += 1
+                        _ = try await sim.eventually { clock.sleeperCount == 0 }
+                    }
+                    #expect(view.pods["while-waiting"] != nil)
+                    #expect(advances >= 1)
+                    group.cancelAll()
+                }
+            }
+            #expect(view.problems.isEmpty)
+        }
+    }
+}
