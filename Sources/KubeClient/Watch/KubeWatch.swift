@@ -114,7 +114,13 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
         private mutating func recover(from error: KubeClientError) throws(KubeClientError) {
             stream = nil
             if error.isCancellation || Task.isCancelled { throw .cancelled }
-            apply(machine.failed(WatchStateMachine<Object>.classify(error), random: watch.client.environment.random()))
+            let environment = watch.client.environment
+            apply(machine.failed(WatchStateMachine<Object>.classify(error), random: environment.random()))
+            if case .wait(let delay) = step {
+                // A person watching a gate wants to know why it paused; clean stream ends stay silent.
+                let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                environment.diagnostics("\(error); retrying in \(String(format: "%.1f", seconds)) s")
+            }
         }
 
         private func open(from resourceVersion: String) async throws(KubeClientError) -> OpenStream {

@@ -12,13 +12,14 @@ struct WatchRecoveryTests {
     /// checks that the view converges to the server's pods.
     static func withWatchedPods(
         transport: TransportOptions = fastTransport,
+        diagnostics: DiagnosticsRecorder = DiagnosticsRecorder(),
         _ body: (SimulatedAPIServer, PodView) async throws -> Void
     ) async throws {
         try await withKubeSimulator { sim in
             for index in 0..<5 { sim.putPod("seed-\(index)") }
             let path = try sim.writeKubeconfig(.clientCertificate(.ec))
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let environment = simEnvironment(kubeconfig: path)
+            let environment = simEnvironment(kubeconfig: path, diagnostics: diagnostics)
             let configuration = try ClientConfiguration.resolve(environment: environment, transport: transport)
             let view = PodView()
             try await withKubeClient(configuration, environment: environment) { client in
@@ -94,7 +95,13 @@ struct WatchRecoveryTests {
 
     @Test("a burst of 503 answers on watch and list")
     func serverErrors() async throws {
-        try await Self.withWatchedPods { sim, _ in
+        let diagnostics = DiagnosticsRecorder()
+        defer {
+            let retries = diagnostics.recorded.filter { $0.contains("(503)") && $0.contains("retrying in") }
+            #expect(!retries.isEmpty, "each retry is explained on the diagnostics sink")
+            #expect(retries.allSatisfy { !$0.contains("\n") && $0.hasSuffix(" s") }, "\(retries)")
+        }
+        try await Self.withWatchedPods(diagnostics: diagnostics) { sim, _ in
             sim.failNext(6, with: 503, verbs: ["watch", "list"], resources: ["pods"])
             sim.closeAllWatchStreams()
             Self.churn(sim, round: 1)
