@@ -218,3 +218,35 @@ struct ConfigurationErrorTests {
         #expect(ServerEndpoint(url: text) == nil)
     }
 }
+
+@Suite("Error categories")
+struct ErrorCategoryTests {
+    static let request = RequestDescription(verb: "list", resource: "pods", namespace: "ns", server: "https://s")
+
+    @Test(
+        "each error falls in the category a user acts on",
+        arguments: [
+            (
+                KubeClientError.invalidConfiguration(.init(source: "f", problem: "p")),
+                KubeClientError.Category.configuration
+            ),
+            (.credentials(.init(user: "u", problem: "p")), .credentials),
+            (.tlsVerification(server: "s", detail: "d"), .credentials),
+            (.tlsHandshake(server: "s", detail: "d"), .credentials),
+            (.unreachable(server: "s", detail: "d"), .unavailable),
+            (.timeout(request: request, detail: "d"), .unavailable),
+            (.api(APIFailure(status: 401, request: request)), .unauthorized),
+            (.api(APIFailure(status: 403, request: request)), .forbidden),
+            (.api(APIFailure(status: 404, request: request)), .notFound),
+            (.api(APIFailure(status: 429, request: request)), .unavailable),
+            (.api(APIFailure(status: 503, request: request)), .unavailable),
+            (.watchGaveUp(request: request, attempts: 3, lastError: "e"), .unavailable),
+            (.cancelled, .cancelled),
+        ]
+    )
+    func categories(error: KubeClientError, expected: KubeClientError.Category) {
+        #expect(error.category == expected)
+        #expect(!error.description.isEmpty)
+        #expect(!error.description.contains("\n"))
+    }
+}
