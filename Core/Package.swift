@@ -22,11 +22,13 @@ let package = Package(
         .testTarget(
             name: "KubeModelTests",
             dependencies: ["KubeModel"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RolloutRulesTests",
             dependencies: ["RolloutRules", "KubeModel"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ],
