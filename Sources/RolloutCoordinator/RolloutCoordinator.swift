@@ -1,1 +1,227 @@
-// Placeholder until RolloutCoordinator lands.
+import Foundation
+import KubeModel
+import RolloutRules
+
+/// Turns targets into verdicts: one structured task group watches the cluster, judges every workload
+/// as changes arrive, stops at the first certain failure (or waits for all), and honours one deadline.
+///
+/// The command line calls `run` once and maps the `GateOutcome` to the report and the exit code. Inside,
+/// a pure `GateStateMachine` makes every decision; this shell only runs what it asks for: one child task
+/// per shared watch, one per scheduled wake-up, one per log fetch. Children never throw: they report into
+/// one inbox, so the decision point stays single, and cancelling the group closes every stream.
+public enum RolloutCoordinator {
+    /// Watches `targets` until each has a verdict, the deadline passes, or the gate is interrupted.
+    ///
+    /// - Parameters:
+    ///   - targets: selections and named workloads, as the command line resolved them.
+    ///   - policy: fail-fast, the deadline, log and event limits.
+    ///   - thresholds: the rules' thresholds (restarts, pending deadline, grace periods).
+    ///   - source: the cluster (`KubeClusterSource` in production).
+    ///   - clock: the wall clock; tests pass a manual one.
+    ///   - interruptions: the first element stops the gate (the command line feeds SIGINT and SIGTERM here).
+    ///   - progress: called, in order, whenever a target's progress or verdict changes.
+    /// - Returns: every result; never throws: API failures and cancellation are endings of the outcome.
+    public static func run(
+        targets: [GateTarget],
+        policy: GatePolicy = GatePolicy(),
+        thresholds: RolloutThresholds = .default,
+        source: some ClusterSource,
+        clock: some GateClock = SystemGateClock(),
+        interruptions: AsyncStream<GateInterruption>? = nil,
+        progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
+    ) async -> GateOutcome {
+        await run(
+            targets: targets,
+            policy: policy,
+            evaluator: RulesEvaluator(thresholds: thresholds),
+            source: source,
+            clock: clock,
+            interruptions: interruptions,
+            progress: progress
+        )
+    }
+
+    /// `run` with the evaluator injected, so tests can drive time-based decisions precisely.
+    static func run(
+        targets: [GateTarget],
+        policy: GatePolicy,
+        evaluator: any WorkloadEvaluator,
+        source: some ClusterSource,
+        clock: some GateClock,
+        interruptions: AsyncStream<GateInterruption>?,
+        progress: @escaping @Sendable (ProgressEvent) -> Void
+    ) async -> GateOutcome {
+        var machine = GateStateMachine(targets: targets, policy: policy, evaluator: evaluator, startedAt: clock.now)
+        let (inbox, mailbox) = AsyncStream<GateStateMachine.Input>.makeStream()
+        defer { mailbox.finish() }
+        return await withDiscardingTaskGroup { group in
+            var stopped = false
+            var inlineLogs: [(WorkloadReference, LogRequest)] = []
+
+            func perform(_ actions: [GateStateMachine.Action]) {
+                for action in actions {
+                    switch action {
+                    case .openWatch(let id, let spec):
+                        guard !stopped else { continue }
+                        group.addTask { await runWatch(id, spec, source: source, into: mailbox) }
+                    case .wake(let instant):
+                        guard !stopped else { continue }
+                        group.addTask {
+                            do { try await clock.sleep(until: instant) } catch { return }
+                            mailbox.yield(.wake(instant))
+                        }
+                    case .fetchLog(let reference, let request):
+                        if stopped {
+                            inlineLogs.append((reference, request))
+                        } else {
+                            group.addTask {
+                                let capture = await fetchLog(
+                                    request,
+                                    source: source,
+                                    clock: clock,
+                                    timeout: policy.detailsTimeout
+                                )
+                                mailbox.yield(.logFetched(reference, capture))
+                            }
+                        }
+                    case .progress(let event):
+                        progress(event)
+                    case .stopWatching:
+                        stopped = true
+                        group.cancelAll()
+                    }
+                }
+            }
+
+            perform(machine.start())
+            if let interruptions, !stopped {
+                group.addTask {
+                    for await reason in interruptions {
+                        mailbox.yield(.interrupted(reason))
+                        return
+                    }
+                }
+            }
+            var iterator = inbox.makeAsyncIterator()
+            while machine.outcome == nil {
+                if stopped {
+                    // The group is cancelled: fetch the logs the verdict still needs from this task.
+                    let requests = inlineLogs
+                    inlineLogs = []
+                    guard !requests.isEmpty else {
+                        perform(machine.handle(.interrupted(.cancelled), now: clock.now))
+                        continue
+                    }
+                    for (reference, capture) in await fetchLogs(
+                        requests,
+                        source: source,
+                        clock: clock,
+                        timeout: policy.detailsTimeout
+                    ) {
+                        perform(machine.handle(.logFetched(reference, capture), now: clock.now))
+                    }
+                    continue
+                }
+                guard let input = await iterator.next() else {
+                    // The task running the gate was cancelled: the stream ends, the gate reports what it has.
+                    perform(machine.handle(.interrupted(.cancelled), now: clock.now))
+                    continue
+                }
+                perform(machine.handle(input, now: clock.now))
+            }
+            group.cancelAll()
+            return machine.outcome
+                ?? GateOutcome(
+                    results: [],
+                    ending: .interrupted(.cancelled),
+                    startedAt: clock.now,
+                    finishedAt: clock.now
+                )
+        }
+    }
+
+    /// Runs one watch until cancelled, forwarding its changes; reports a failure or an unexpected end.
+    private static func runWatch(
+        _ id: WatchID,
+        _ spec: WatchSpec,
+        source: some ClusterSource,
+        into mailbox: AsyncStream<GateStateMachine.Input>.Continuation
+    ) async {
+        do {
+            switch spec.resource {
+            case .workloads(.deployment):
+                try await source.watch(Deployment.self, spec.query) { mailbox.yield(.changed(id, .deployment($0))) }
+            case .workloads(.statefulSet):
+                try await source.watch(StatefulSet.self, spec.query) { mailbox.yield(.changed(id, .statefulSet($0))) }
+            case .workloads(.daemonSet):
+                try await source.watch(DaemonSet.self, spec.query) { mailbox.yield(.changed(id, .daemonSet($0))) }
+            case .workloads(.job):
+                try await source.watch(Job.self, spec.query) { mailbox.yield(.changed(id, .job($0))) }
+            case .replicaSets:
+                try await source.watch(ReplicaSet.self, spec.query) { mailbox.yield(.changed(id, .replicaSet($0))) }
+            case .pods:
+                try await source.watch(Pod.self, spec.query) { mailbox.yield(.changed(id, .pod($0))) }
+            case .warningEvents:
+                try await source.watch(Event.self, spec.query) { mailbox.yield(.changed(id, .event($0))) }
+            }
+            if Task.isCancelled { return }
+            mailbox.yield(.watchFailed(id, WatchEndedError(watch: spec.description)))
+        } catch {
+            // Cancellation is how the gate stops watching; it is never a failure of the rollout or the API.
+            if Task.isCancelled || error is CancellationError { return }
+            mailbox.yield(.watchFailed(id, error))
+        }
+    }
+
+    /// Fetches several logs at once, each bounded by `timeout`.
+    private static func fetchLogs(
+        _ requests: [(WorkloadReference, LogRequest)],
+        source: some ClusterSource,
+        clock: some GateClock,
+        timeout: Duration
+    ) async -> [(WorkloadReference, LogCapture)] {
+        await withTaskGroup(of: (WorkloadReference, LogCapture).self) { group in
+            for (reference, request) in requests {
+                group.addTask { (reference, await fetchLog(request, source: source, clock: clock, timeout: timeout)) }
+            }
+            var captures: [(WorkloadReference, LogCapture)] = []
+            for await capture in group { captures.append(capture) }
+            return captures
+        }
+    }
+
+    /// Fetches one log, giving up after `timeout`: the verdict never waits long for its details.
+    static func fetchLog(
+        _ request: LogRequest,
+        source: some ClusterSource,
+        clock: some GateClock,
+        timeout: Duration
+    ) async -> LogCapture {
+        let giveUpAt = clock.now.addingTimeInterval(timeout.timeInterval)
+        return await withTaskGroup(of: LogCapture?.self) { group in
+            group.addTask {
+                do {
+                    let text = try await source.logs(request)
+                    return .captured(
+                        LogTail(request: request, text: text, truncated: text.utf8.count >= request.limitBytes)
+                    )
+                } catch {
+                    return .failed(request: request, reason: String(describing: error))
+                }
+            }
+            group.addTask {
+                do { try await clock.sleep(until: giveUpAt) } catch { return nil }
+                return .failed(request: request, reason: "the log did not arrive within \(timeout)")
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failed(request: request, reason: "the log fetch was cancelled")
+        }
+    }
+}
+
+/// A watch ended although nobody cancelled it: the source gave up without saying why.
+struct WatchEndedError: Error, CustomStringConvertible {
+    var watch: String
+    var description: String { "the watch of \(watch) ended unexpectedly" }
+}

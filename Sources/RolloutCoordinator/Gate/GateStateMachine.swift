@@ -1,0 +1,592 @@
+import Foundation
+import KubeModel
+import RolloutRules
+
+/// The gate's logic as a pure state machine: watch changes, wake-ups, fetched logs and interruptions go
+/// in; watches to open, logs to fetch, wake-ups to schedule and progress to show come out.
+///
+/// No I/O, no clock, no tasks: the async shell (`RolloutCoordinator`) runs the actions and feeds back the
+/// results, so every decision (resolution, fail-fast, the deadline, re-resolution, deletions) is tested
+/// by tables of inputs. It is fed from one task, in order.
+struct GateStateMachine: Sendable {
+    /// Something that happened.
+    enum Input: Sendable {
+        /// A watch delivered a change.
+        case changed(WatchID, ClusterChange)
+        /// A watch failed for good.
+        case watchFailed(WatchID, any Error)
+        /// A wake-up the machine asked for arrived.
+        case wake(Date)
+        /// A failing container's log arrived (or failed to).
+        case logFetched(WorkloadReference, LogCapture)
+        /// A signal or the caller stops the gate.
+        case interrupted(GateInterruption)
+    }
+
+    /// Something the shell must do.
+    enum Action: Sendable, Equatable {
+        /// Start a LIST+WATCH and feed its changes back as `changed(id, …)`.
+        case openWatch(WatchID, WatchSpec)
+        /// Feed back `wake(instant)` once `instant` has passed.
+        case wake(at: Date)
+        /// Fetch a log and feed back `logFetched`. After `stopWatching`, fetch in place, bounded in time.
+        case fetchLog(WorkloadReference, LogRequest)
+        /// Show a target's changed state.
+        case progress(ProgressEvent)
+        /// Cancel every watch and pending wake-up: the verdict is known.
+        case stopWatching
+    }
+
+    /// Where the gate is.
+    enum Phase: Sendable {
+        /// Watching and judging.
+        case watching
+        /// Every verdict is known; waiting for failure logs before finishing with the ending.
+        case collectingLogs(GateEnding)
+        /// Done.
+        case finished(GateOutcome)
+    }
+
+    private struct WatchState: Sendable {
+        var spec: WatchSpec
+        var synced = false
+        /// For workload watches: the workloads it currently delivers.
+        var members: Set<WorkloadReference> = []
+    }
+
+    private struct Query: Sendable {
+        enum Resolution: Sendable {
+            case waitingForSync
+            case resolved
+        }
+
+        var target: GateTarget
+        var watches: [WatchID]
+        var resolution = Resolution.waitingForSync
+    }
+
+    private struct Tracked: Sendable {
+        enum State: Sendable {
+            case waiting
+            case decided(TargetVerdict, at: Date)
+        }
+
+        var uid: String?
+        var state = State.waiting
+        var progress: TargetProgress?
+        var reevaluateAt: Date?
+        var lastShown: ProgressEvent?
+
+        var isWaiting: Bool {
+            if case .waiting = state { return true }
+            return false
+        }
+    }
+
+    let policy: GatePolicy
+    let evaluator: any WorkloadEvaluator
+    let startedAt: Date
+    let deadline: Date?
+
+    private(set) var phase = Phase.watching
+    private(set) var store = ClusterStore()
+    private var watches: [WatchID: WatchState] = [:]
+    private var watchIDs: [WatchSpec: WatchID] = [:]
+    private var queries: [Query] = []
+    private var tracked: [WorkloadReference: Tracked] = [:]
+    private var emptySelections: [WorkloadSelection: TargetResult] = [:]
+    private var namespaceWatches: [String: [WatchID]] = [:]
+    private var failures = 0
+    private var scheduledWakes: Set<Date> = []
+    private var pendingLogs: [WorkloadReference: LogRequest] = [:]
+    private var unrequestedLogs: [WorkloadReference] = []
+    private var actions: [Action] = []
+    private var stopped = false
+
+    init(targets: [GateTarget], policy: GatePolicy, evaluator: any WorkloadEvaluator, startedAt: Date) {
+        self.policy = policy
+        self.evaluator = evaluator
+        self.startedAt = startedAt
+        self.deadline = policy.timeout.map { startedAt.addingTimeInterval($0.timeInterval) }
+        var seen: Set<GateTarget> = []
+        for target in targets where seen.insert(target).inserted {
+            queries.append(Query(target: target, watches: []))
+        }
+    }
+
+    /// The outcome, once finished.
+    var outcome: GateOutcome? {
+        if case .finished(let outcome) = phase { return outcome }
+        return nil
+    }
+
+    /// Opens the workload watches every target needs and schedules the deadline.
+    mutating func start() -> [Action] {
+        for index in queries.indices {
+            queries[index].watches = Self.workloadWatches(for: queries[index].target).map { openWatch($0) }
+        }
+        if queries.isEmpty { finish(.completed, now: startedAt) }
+        scheduleWake()
+        return takeActions()
+    }
+
+    /// Handles one input at `now` (the clock's reading when the input is handled).
+    mutating func handle(_ input: Input, now: Date) -> [Action] {
+        switch (phase, input) {
+        case (.finished, _):
+            break
+        case (.watching, .changed(let id, let change)):
+            apply(change, from: id, now: now)
+        case (.watching, .wake(let instant)):
+            scheduledWakes.remove(instant)
+            let now = max(now, instant)
+            if let deadline, now >= deadline {
+                conclude(.deadlinePassed, now: now)
+            } else {
+                for reference in tracked.keys.sorted() {
+                    guard let due = tracked[reference]?.reevaluateAt, due <= now else { continue }
+                    evaluate(reference, now: now)
+                }
+            }
+        case (.watching, .watchFailed(let id, let error)):
+            let watch = watches[id]?.spec.description ?? id.description
+            conclude(.sourceFailed(GateSourceError(watch: watch, underlying: error)), now: now)
+        case (_, .interrupted(let reason)):
+            conclude(.interrupted(reason), now: now)
+        case (_, .logFetched(let reference, let capture)):
+            recordLog(capture, for: reference)
+            if case .collectingLogs(let ending) = phase, pendingLogs.isEmpty { finish(ending, now: now) }
+        case (.collectingLogs(let ending), .wake(let instant)):
+            scheduledWakes.remove(instant)
+            if let deadline, max(now, instant) >= deadline {
+                abandonLogs(because: "the gate's deadline passed before the log arrived")
+                finish(ending, now: now)
+            }
+        case (.collectingLogs, .changed), (.collectingLogs, .watchFailed):
+            break
+        }
+        if case .watching = phase { completeIfDecided(now: now) }
+        if case .finished = phase {} else { scheduleWake() }
+        return takeActions()
+    }
+
+    // MARK: - Watches and resolution
+
+    private static func workloadWatches(for target: GateTarget) -> [WatchSpec] {
+        switch target {
+        case .named(let reference):
+            return [WatchSpec(resource: .workloads(reference.kind), query: WatchQuery(namespace: reference.namespace))]
+        case .selection(let selection):
+            let namespaces: [String?] =
+                switch selection.scope {
+                case .namespaces(let names): names
+                case .allNamespaces: [nil]
+                }
+            return selection.kinds.flatMap { kind in
+                namespaces.map { namespace in
+                    WatchSpec(
+                        resource: .workloads(kind),
+                        query: WatchQuery(namespace: namespace, labelSelector: selection.labelSelector)
+                    )
+                }
+            }
+        }
+    }
+
+    private mutating func openWatch(_ spec: WatchSpec) -> WatchID {
+        if let id = watchIDs[spec] { return id }
+        let id = WatchID(rawValue: watchIDs.count + 1)
+        watchIDs[spec] = id
+        watches[id] = WatchState(spec: spec)
+        actions.append(.openWatch(id, spec))
+        return id
+    }
+
+    private mutating func apply(_ change: ClusterChange, from id: WatchID, now: Date) {
+        guard var watch = watches[id] else { return }
+        if change.isSynced {
+            guard !watch.synced else { return }
+            watch.synced = true
+            watches[id] = watch
+            resolveQueries(now: now)
+            if case .workloads = watch.spec.resource { return }
+            guard let namespace = watch.spec.query.namespace, isReady(namespace) else { return }
+            for reference in tracked.keys.sorted() where reference.namespace == namespace {
+                evaluate(reference, now: now)
+            }
+            return
+        }
+        let update = store.apply(change, from: id)
+        var joined: [WorkloadReference] = []
+        if let (reference, present) = Self.membership(change) {
+            if present {
+                if watch.members.insert(reference).inserted { joined.append(reference) }
+            } else {
+                watch.members.remove(reference)
+            }
+        }
+        watches[id] = watch
+        for reference in update.vanished.sorted() where tracked[reference]?.isWaiting == true {
+            fail(
+                reference,
+                with: notFound(
+                    rule: "workload.deleted",
+                    reason: "Deleted",
+                    message: "\(reference) was deleted, or no longer matches its selector, while the gate waited for it"
+                ),
+                now: now
+            )
+        }
+        for reference in joined where tracked[reference] == nil {
+            let resolvedSelection = queries.contains { query in
+                guard case .resolved = query.resolution, case .selection = query.target else { return false }
+                return query.watches.contains(id)
+            }
+            if resolvedSelection { track(reference, now: now) }
+        }
+        for reference in update.touched.sorted() { evaluate(reference, now: now) }
+    }
+
+    private mutating func resolveQueries(now: Date) {
+        for index in queries.indices {
+            guard case .watching = phase else { return }
+            guard case .waitingForSync = queries[index].resolution,
+                queries[index].watches.allSatisfy({ watches[$0]?.synced == true })
+            else { continue }
+            queries[index].resolution = .resolved
+            let members = queries[index].watches.reduce(into: Set<WorkloadReference>()) { members, id in
+                members.formUnion(watches[id]?.members ?? [])
+            }
+            switch queries[index].target {
+            case .named(let reference):
+                guard tracked[reference] == nil else { continue }
+                if members.contains(reference) {
+                    track(reference, now: now)
+                } else {
+                    tracked[reference] = Tracked()
+                    let resource = "\(reference.kind.rawValue)s"
+                    fail(
+                        reference,
+                        with: notFound(
+                            rule: "workload.not-found",
+                            reason: "NotFound",
+                            message:
+                                "\(resource) \"\(reference.name)\" not found in namespace \"\(reference.namespace)\""
+                        ),
+                        now: now
+                    )
+                }
+            case .selection(let selection):
+                if members.isEmpty {
+                    failEmpty(selection, now: now)
+                } else {
+                    for reference in members.sorted() where tracked[reference] == nil { track(reference, now: now) }
+                }
+            }
+        }
+    }
+
+    private mutating func track(_ reference: WorkloadReference, now: Date) {
+        guard case .watching = phase else { return }
+        tracked[reference] = Tracked(uid: store.workload(reference)?.metadata.uid)
+        if namespaceWatches[reference.namespace] == nil {
+            namespaceWatches[reference.namespace] = WatchSpec.dependents(in: reference.namespace).map { openWatch($0) }
+        }
+        if isReady(reference.namespace) {
+            evaluate(reference, now: now)
+        } else {
+            tracked[reference]?.progress = TargetProgress(
+                message:
+                    "Waiting for the initial list of ReplicaSets, pods and events in namespace \(reference.namespace)"
+            )
+            show(reference)
+        }
+    }
+
+    private func isReady(_ namespace: String) -> Bool {
+        guard let ids = namespaceWatches[namespace] else { return false }
+        return ids.allSatisfy { watches[$0]?.synced == true }
+    }
+
+    // MARK: - Evaluation
+
+    private mutating func evaluate(_ reference: WorkloadReference, now: Date) {
+        guard case .watching = phase, tracked[reference]?.isWaiting == true, isReady(reference.namespace),
+            let observation = store.observation(of: reference)
+        else { return }
+        let (verdict, reevaluateAt) = evaluator.evaluate(observation, now: now)
+        tracked[reference]?.uid = observation.workload.metadata.uid
+        tracked[reference]?.progress = TargetProgress(verdict)
+        tracked[reference]?.reevaluateAt = reevaluateAt.flatMap { $0 > now ? $0 : nil }
+        switch verdict {
+        case .progressing:
+            show(reference)
+        case .succeeded:
+            tracked[reference]?.state = .decided(.succeeded, at: now)
+            tracked[reference]?.reevaluateAt = nil
+            show(reference)
+        case .failed(let failure):
+            fail(
+                reference,
+                with: TargetFailure(
+                    failure,
+                    details: FailureDetails(log: .notApplicable, events: warningEvents(for: failure, in: observation))
+                ),
+                log: failure.logSource,
+                now: now
+            )
+        }
+    }
+
+    private func notFound(rule: String, reason: String?, message: String) -> TargetFailure {
+        TargetFailure(code: .notFound, reason: reason, message: message, rule: rule)
+    }
+
+    private mutating func fail(
+        _ reference: WorkloadReference,
+        with failure: TargetFailure,
+        log: LogSource? = nil,
+        now: Date
+    ) {
+        failures += 1
+        var failure = failure
+        failure.sequence = failures
+        tracked[reference]?.state = .decided(.failed(failure), at: now)
+        tracked[reference]?.reevaluateAt = nil
+        if tracked[reference]?.progress == nil {
+            tracked[reference]?.progress = TargetProgress(message: failure.message)
+        }
+        if let log {
+            pendingLogs[reference] = LogRequest(
+                namespace: reference.namespace,
+                pod: log.pod,
+                container: log.container,
+                previous: log.previous,
+                tailLines: policy.logTailLines,
+                limitBytes: policy.logLimitBytes
+            )
+            unrequestedLogs.append(reference)
+        }
+        show(reference)
+        if policy.failFast { conclude(.failedFast, now: now) }
+    }
+
+    private mutating func failEmpty(_ selection: WorkloadSelection, now: Date) {
+        failures += 1
+        let failure = TargetFailure(
+            code: .notFound,
+            reason: nil,
+            message: "found no \(selection)",
+            rule: "selection.matched-nothing",
+            sequence: failures
+        )
+        let progress = TargetProgress(message: failure.message)
+        emptySelections[selection] = TargetResult(
+            subject: .selection(selection),
+            uid: nil,
+            verdict: .failed(failure),
+            progress: progress,
+            decidedAt: now
+        )
+        actions.append(
+            .progress(ProgressEvent(subject: .selection(selection), progress: progress, verdict: .failed(failure)))
+        )
+        if policy.failFast { conclude(.failedFast, now: now) }
+    }
+
+    /// Recent Warning events of the workload, its ReplicaSet of the failing revision and the failing pod,
+    /// newest last, at most `eventsPerObject` per object.
+    private func warningEvents(for failure: RolloutFailure, in observation: RolloutObservation) -> [WarningEvent] {
+        var objects: [(kind: String, name: String, uid: String)] = []
+        let workload = observation.workload.metadata
+        if let uid = workload.uid { objects.append((observation.workload.kind.kind, workload.name, uid)) }
+        if let revision = failure.revision ?? workload.annotations?[Deployment.revisionAnnotation] {
+            for replicaSet in observation.replicaSets where replicaSet.revision == revision {
+                if let uid = replicaSet.metadata.uid { objects.append(("ReplicaSet", replicaSet.metadata.name, uid)) }
+            }
+        }
+        if let podName = failure.pod, let pod = observation.pods.first(where: { $0.metadata.name == podName }),
+            let uid = pod.metadata.uid
+        {
+            objects.append(("Pod", podName, uid))
+        }
+        return objects.flatMap { object in
+            store.warningEvents(about: object.uid)
+                .sorted { ($0.lastSeen?.date ?? .distantPast) < ($1.lastSeen?.date ?? .distantPast) }
+                .suffix(policy.eventsPerObject)
+                .map { event in
+                    WarningEvent(
+                        object: "\(object.kind) \(object.name)",
+                        reason: event.reason ?? "",
+                        message: event.message ?? "",
+                        count: event.occurrences,
+                        lastSeen: event.lastSeen?.date
+                    )
+                }
+        }
+    }
+
+    // MARK: - Ending
+
+    private mutating func completeIfDecided(now: Date) {
+        guard queries.allSatisfy({ if case .resolved = $0.resolution { true } else { false } }),
+            tracked.values.allSatisfy({ !$0.isWaiting })
+        else { return }
+        if pendingLogs.isEmpty {
+            finish(.completed, now: now)
+        } else {
+            phase = .collectingLogs(.completed)
+        }
+    }
+
+    /// Stops waiting: undecided targets become `cancelled` (fail-fast) or `progressing` (anything else).
+    private mutating func conclude(_ ending: GateEnding, now: Date) {
+        let verdict: TargetVerdict
+        if case .failedFast = ending { verdict = .cancelled } else { verdict = .progressing }
+        for reference in tracked.keys.sorted() where tracked[reference]?.isWaiting == true {
+            tracked[reference]?.state = .decided(verdict, at: now)
+            show(reference)
+        }
+        stopWatching()
+        switch ending {
+        case .failedFast, .completed:
+            if pendingLogs.isEmpty {
+                finish(ending, now: now)
+            } else {
+                phase = .collectingLogs(ending)
+            }
+        case .deadlinePassed, .interrupted, .sourceFailed:
+            abandonLogs(because: "the gate stopped (\(ending.name)) before the log arrived")
+            finish(ending, now: now)
+        }
+    }
+
+    private mutating func abandonLogs(because reason: String) {
+        for (reference, request) in pendingLogs.sorted(by: { $0.key < $1.key }) {
+            recordLog(.abandoned(request: request, reason: reason), for: reference)
+        }
+        unrequestedLogs.removeAll()
+    }
+
+    private mutating func recordLog(_ capture: LogCapture, for reference: WorkloadReference) {
+        guard pendingLogs.removeValue(forKey: reference) != nil,
+            case .decided(.failed(var failure), let at)? = tracked[reference]?.state
+        else { return }
+        failure.details.log = capture
+        tracked[reference]?.state = .decided(.failed(failure), at: at)
+    }
+
+    private mutating func finish(_ ending: GateEnding, now: Date) {
+        if case .finished = phase { return }
+        stopWatching()
+        var results = tracked.sorted { $0.key < $1.key }.map { reference, target in
+            let verdict: TargetVerdict
+            let decidedAt: Date
+            switch target.state {
+            case .waiting:
+                verdict = .progressing
+                decidedAt = now
+            case .decided(let decided, let at):
+                verdict = decided
+                decidedAt = at
+            }
+            return TargetResult(
+                subject: .workload(reference),
+                uid: target.uid,
+                verdict: verdict,
+                progress: target.progress,
+                decidedAt: decidedAt
+            )
+        }
+        results += emptySelections.values.sorted { $0.subject < $1.subject }
+        for query in queries {
+            guard case .waitingForSync = query.resolution else { continue }
+            let subject: TargetSubject
+            switch query.target {
+            case .named(let reference):
+                guard tracked[reference] == nil else { continue }
+                subject = .workload(reference)
+            case .selection(let selection):
+                subject = .selection(selection)
+            }
+            let verdict: TargetVerdict
+            if case .failedFast = ending { verdict = .cancelled } else { verdict = .progressing }
+            results.append(
+                TargetResult(
+                    subject: subject,
+                    uid: nil,
+                    verdict: verdict,
+                    progress: TargetProgress(message: "Waiting for the initial list of \(query.target)"),
+                    decidedAt: now
+                )
+            )
+        }
+        results.sort { $0.subject < $1.subject }
+        phase = .finished(GateOutcome(results: results, ending: ending, startedAt: startedAt, finishedAt: now))
+    }
+
+    // MARK: - Output
+
+    private mutating func show(_ reference: WorkloadReference) {
+        guard let target = tracked[reference], let progress = target.progress else { return }
+        let verdict: TargetVerdict?
+        if case .decided(let decided, _) = target.state { verdict = decided } else { verdict = nil }
+        let event = ProgressEvent(subject: .workload(reference), progress: progress, verdict: verdict)
+        guard event != target.lastShown else { return }
+        tracked[reference]?.lastShown = event
+        actions.append(.progress(event))
+    }
+
+    private mutating func stopWatching() {
+        guard !stopped else { return }
+        stopped = true
+        scheduledWakes.removeAll()
+        actions.append(.stopWatching)
+        // Stopping cancels log fetches in flight too: ask again, so the shell fetches them in place.
+        unrequestedLogs = pendingLogs.keys.sorted()
+    }
+
+    private mutating func scheduleWake() {
+        var next = deadline
+        if case .watching = phase {
+            for target in tracked.values where target.isWaiting {
+                if let due = target.reevaluateAt, next.map({ due < $0 }) ?? true { next = due }
+            }
+        }
+        guard !stopped, let next, scheduledWakes.min().map({ next < $0 }) ?? true else { return }
+        scheduledWakes.insert(next)
+        actions.append(.wake(at: next))
+    }
+
+    private mutating func takeActions() -> [Action] {
+        for reference in unrequestedLogs {
+            if let request = pendingLogs[reference] { actions.append(.fetchLog(reference, request)) }
+        }
+        unrequestedLogs.removeAll()
+        defer { actions.removeAll() }
+        return actions
+    }
+
+    /// For a workload change: the workload, and whether the watch now delivers it.
+    private static func membership(_ change: ClusterChange) -> (WorkloadReference, Bool)? {
+        switch change {
+        case .deployment(.upserted(let object)): (WorkloadReference(.deployment, object.metadata), true)
+        case .deployment(.deleted(let object)): (WorkloadReference(.deployment, object.metadata), false)
+        case .statefulSet(.upserted(let object)): (WorkloadReference(.statefulSet, object.metadata), true)
+        case .statefulSet(.deleted(let object)): (WorkloadReference(.statefulSet, object.metadata), false)
+        case .daemonSet(.upserted(let object)): (WorkloadReference(.daemonSet, object.metadata), true)
+        case .daemonSet(.deleted(let object)): (WorkloadReference(.daemonSet, object.metadata), false)
+        case .job(.upserted(let object)): (WorkloadReference(.job, object.metadata), true)
+        case .job(.deleted(let object)): (WorkloadReference(.job, object.metadata), false)
+        default: nil
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as `Date` arithmetic wants it.
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
