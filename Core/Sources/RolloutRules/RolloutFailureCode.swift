@@ -1,7 +1,9 @@
 /// Why a rollout certainly failed: the stable `error.code` values of the report.
 ///
 /// The first six keep the meaning they have in SocialGouv/rollout-status, so scripts written for it keep
-/// working; renaming one is a breaking change of the report schema. See `docs/failure-codes.md`.
+/// working; renaming one is a breaking change of the report schema. `not-supported-strategy` is the
+/// original's seventh code (it used it in code for StatefulSets with `OnDelete`, without listing it in its
+/// schema). See `docs/failure-codes.md`.
 public enum RolloutFailureCode: String, Codable, Sendable, CaseIterable {
     /// Nothing matched, a named workload does not exist, or it was deleted while waited on.
     case notFound = "not-found"
@@ -17,4 +19,9 @@ public enum RolloutFailureCode: String, Codable, Sendable, CaseIterable {
     case notProgressing = "not-progressing"
     /// The gate's global deadline passed while the rollout was still progressing.
     case timeout = "timeout"
+    /// The workload's update strategy has no rollout to wait for (`OnDelete` StatefulSets and DaemonSets).
+    ///
+    /// Such a workload changes its pods only when someone deletes them, so "rolled out" can never be
+    /// observed; reporting success would be a false pass, waiting would only end at the timeout.
+    case notSupportedStrategy = "not-supported-strategy"
 }

@@ -1,1 +1,0 @@
-// Placeholder until the rules land (issue 4).
