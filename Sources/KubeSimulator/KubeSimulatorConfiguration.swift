@@ -1,0 +1,82 @@
+/// How a simulator is set up; every property documents its default.
+public struct KubeSimulatorConfiguration: Sendable {
+    /// Plain HTTP or HTTPS.
+    public enum Transport: String, Sendable {
+        /// TLS with the simulator's own CA (the default).
+        case https
+        /// Plain HTTP; only bearer tokens and basic auth can authenticate.
+        case http
+    }
+
+    /// The identity the default token, basic user and client certificate use: a cluster admin.
+    public static let adminIdentity = Identity(
+        user: "kube-sim-admin",
+        groups: ["system:masters", "system:authenticated"]
+    )
+
+    /// The address to listen on.
+    ///
+    /// Default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// The port; 0 (the default) lets the system choose, and the chosen port is reported.
+    public var port = 0
+    /// HTTP or HTTPS.
+    ///
+    /// Default HTTPS.
+    public var transport = Transport.https
+    /// Accepted bearer tokens and who they authenticate as.
+    ///
+    /// Default: `sim-token` as the admin.
+    public var tokens: [String: Identity] = ["sim-token": adminIdentity]
+    /// Accepted basic-auth users.
+    ///
+    /// Default: `admin` / `sim-password` as the admin.
+    public var basicUsers: [String: BasicUser] = ["admin": BasicUser(password: "sim-password", identity: adminIdentity)]
+    /// Whether requests without credentials are served (as `system:anonymous`).
+    ///
+    /// Default false: they get 401.
+    public var allowsAnonymous = false
+    /// Extra DNS names in the server certificate, for `tls-server-name` tests.
+    ///
+    /// Default none.
+    public var extraServerNames: [String] = []
+    /// Changes retained per kind for watch resumes and paging; older resourceVersions get 410.
+    ///
+    /// Default 10 000.
+    public var historyLimit = 10_000
+    /// The interval between BOOKMARK events on watches that allow them.
+    ///
+    /// Default 30 s (kube-apiserver: about 1 min).
+    public var bookmarkInterval: Duration = .seconds(30)
+    /// The watch timeout when a client gives no `timeoutSeconds`.
+    ///
+    /// Default 30 min.
+    public var defaultWatchTimeout: Duration = .seconds(1800)
+    /// Deny rules answered with 403.
+    ///
+    /// Default none.
+    public var denyRules: [AccessRule] = []
+    /// The largest request body accepted (413 beyond).
+    ///
+    /// Default 3 MiB, as kube-apiserver.
+    public var maxRequestBodyBytes = 3 * 1024 * 1024
+    /// Scenario time: drives the timeline and the behaviour model.
+    ///
+    /// Default `ContinuousClock`; tests inject a manual clock.
+    public var clock: any Clock<Duration> = ContinuousClock()
+    /// Network time: watch timeouts, bookmark intervals, delay faults and retries.
+    ///
+    /// Default `ContinuousClock`.
+    public var networkClock: any Clock<Duration> = ContinuousClock()
+    /// Receives one line per request (`kube-sim --verbose`).
+    ///
+    /// Default none.
+    public var requestLog: (@Sendable (String) -> Void)?
+    /// Receives problems found while playing a timeline.
+    ///
+    /// Default none.
+    public var diagnostics: (@Sendable (String) -> Void)?
+
+    /// The default configuration.
+    public init() {}
+}
