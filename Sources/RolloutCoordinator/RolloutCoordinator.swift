@@ -56,7 +56,7 @@ public enum RolloutCoordinator {
         defer { mailbox.finish() }
         return await withDiscardingTaskGroup { group in
             var stopped = false
-            var inlineLogs: [(WorkloadReference, LogRequest)] = []
+            var inlineDetails: [(WorkloadReference, DetailsRequest)] = []
 
             func perform(_ actions: [GateStateMachine.Action]) {
                 for action in actions {
@@ -70,18 +70,18 @@ public enum RolloutCoordinator {
                             do { try await clock.sleep(until: instant) } catch { return }
                             mailbox.yield(.wake(instant))
                         }
-                    case .fetchLog(let reference, let request):
+                    case .fetchDetails(let reference, let request):
                         if stopped {
-                            inlineLogs.append((reference, request))
+                            inlineDetails.append((reference, request))
                         } else {
                             group.addTask {
-                                let capture = await fetchLog(
+                                let details = await fetchDetails(
                                     request,
                                     source: source,
                                     clock: clock,
                                     timeout: policy.detailsTimeout
                                 )
-                                mailbox.yield(.logFetched(reference, capture))
+                                mailbox.yield(.detailsFetched(reference, details))
                             }
                         }
                     case .progress(let event):
@@ -105,20 +105,20 @@ public enum RolloutCoordinator {
             var iterator = inbox.makeAsyncIterator()
             while machine.outcome == nil {
                 if stopped {
-                    // The group is cancelled: fetch the logs the verdict still needs from this task.
-                    let requests = inlineLogs
-                    inlineLogs = []
+                    // The group is cancelled: fetch the details the verdict still needs from this task.
+                    let requests = inlineDetails
+                    inlineDetails = []
                     guard !requests.isEmpty else {
                         perform(machine.handle(.interrupted(.cancelled), now: clock.now))
                         continue
                     }
-                    for (reference, capture) in await fetchLogs(
+                    for (reference, details) in await fetchAllDetails(
                         requests,
                         source: source,
                         clock: clock,
                         timeout: policy.detailsTimeout
                     ) {
-                        perform(machine.handle(.logFetched(reference, capture), now: clock.now))
+                        perform(machine.handle(.detailsFetched(reference, details), now: clock.now))
                     }
                     continue
                 }
@@ -173,49 +173,77 @@ public enum RolloutCoordinator {
         }
     }
 
-    /// Fetches several logs at once, each bounded by `timeout`.
-    private static func fetchLogs(
-        _ requests: [(WorkloadReference, LogRequest)],
+    /// Fetches the details of several failures at once, each bounded by `timeout`.
+    private static func fetchAllDetails(
+        _ requests: [(WorkloadReference, DetailsRequest)],
         source: some ClusterSource,
         clock: some GateClock,
         timeout: Duration
-    ) async -> [(WorkloadReference, LogCapture)] {
-        await withTaskGroup(of: (WorkloadReference, LogCapture).self) { group in
+    ) async -> [(WorkloadReference, FetchedDetails)] {
+        await withTaskGroup(of: (WorkloadReference, FetchedDetails).self) { group in
             for (reference, request) in requests {
-                group.addTask { (reference, await fetchLog(request, source: source, clock: clock, timeout: timeout)) }
+                group.addTask {
+                    (reference, await fetchDetails(request, source: source, clock: clock, timeout: timeout))
+                }
             }
-            var captures: [(WorkloadReference, LogCapture)] = []
-            for await capture in group { captures.append(capture) }
-            return captures
+            var fetched: [(WorkloadReference, FetchedDetails)] = []
+            for await details in group { fetched.append(details) }
+            return fetched
         }
     }
 
-    /// Fetches one log, giving up after `timeout`: the verdict never waits long for its details.
-    static func fetchLog(
-        _ request: LogRequest,
+    /// Fetches a failure's log and lists its namespace's Warning events, both at once, giving up on either
+    /// after `timeout`: the verdict is known, and its details must not hold the pipeline.
+    static func fetchDetails(
+        _ request: DetailsRequest,
         source: some ClusterSource,
         clock: some GateClock,
         timeout: Duration
-    ) async -> LogCapture {
+    ) async -> FetchedDetails {
         let giveUpAt = clock.now.addingTimeInterval(timeout.timeInterval)
-        return await withTaskGroup(of: LogCapture?.self) { group in
-            group.addTask {
+        async let log: LogCapture = {
+            guard let logRequest = request.log else { return .notApplicable }
+            let capture = await withDeadline(giveUpAt, clock: clock) { () async -> LogCapture in
                 do {
-                    let text = try await source.logs(request)
-                    return .captured(
-                        LogTail(request: request, text: text, truncated: text.utf8.count >= request.limitBytes)
-                    )
+                    let text = try await source.logs(logRequest)
+                    let truncated = text.utf8.count >= logRequest.limitBytes
+                    return .captured(LogTail(request: logRequest, text: text, truncated: truncated))
                 } catch {
-                    return .failed(request: request, reason: String(describing: error))
+                    return .failed(request: logRequest, reason: String(describing: error))
                 }
             }
+            return capture ?? .failed(request: logRequest, reason: "the log did not arrive within \(timeout)")
+        }()
+        async let events: [Event]? =
+            withDeadline(giveUpAt, clock: clock) { () async -> [Event]? in
+                // A failed list only means the report keeps the events the watch delivered; the verdict and the
+                // log stand, so there is nothing to tell the user beyond what the watch already showed.
+                do {
+                    return try await source.list(Event.self, request.eventsQuery)
+                } catch {
+                    return nil
+                }
+            } ?? nil
+        return FetchedDetails(log: await log, events: await events)
+    }
+
+    /// Runs `operation` until it returns or the clock passes `deadline`, whichever comes first; `nil` when
+    /// the deadline won (the operation is then cancelled).
+    static func withDeadline<Value: Sendable>(
+        _ deadline: Date,
+        clock: some GateClock,
+        _ operation: @escaping @Sendable () async -> Value
+    ) async -> Value? {
+        await withTaskGroup(of: Value?.self) { group in
+            group.addTask { await operation() }
             group.addTask {
-                do { try await clock.sleep(until: giveUpAt) } catch { return nil }
-                return .failed(request: request, reason: "the log did not arrive within \(timeout)")
+                // Woken or cancelled, the timer's answer is the same: the operation did not finish first.
+                do { try await clock.sleep(until: deadline) } catch {}
+                return nil
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            return first ?? .failed(request: request, reason: "the log fetch was cancelled")
+            return first
         }
     }
 }

@@ -176,7 +176,7 @@ struct GateStateMachineTests {
         )
         let actions = harness.send(.changed(id, .deployment(.upserted(failing))))
         let stop = try #require(actions.firstIndex(of: .stopWatching))
-        let fetch = try #require(actions.firstIndex { if case .fetchLog = $0 { true } else { false } })
+        let fetch = try #require(actions.firstIndex { if case .fetchDetails = $0 { true } else { false } })
         #expect(stop < fetch, "streams close before the log is fetched, so the log cannot delay fail-fast")
         #expect(harness.outcome == nil, "the verdict waits for the log")
         let request = LogRequest(
@@ -187,8 +187,12 @@ struct GateStateMachineTests {
             tailLines: 50,
             limitBytes: 65_536
         )
-        #expect(actions[fetch] == .fetchLog(web, request))
-        harness.send(.logFetched(web, .captured(LogTail(request: request, text: "panic: boom\n", truncated: false))))
+        let subject = EventSubject(kind: "Deployment", name: "web", uid: "uid-deploy-prod-web")
+        #expect(
+            actions[fetch] == .fetchDetails(web, DetailsRequest(log: request, namespace: "prod", objects: [subject]))
+        )
+        let tail = LogTail(request: request, text: "panic: boom\n", truncated: false)
+        harness.send(.detailsFetched(web, FetchedDetails(log: .captured(tail), events: [])))
         let outcome = try #require(harness.outcome)
         guard case .failedFast = outcome.ending else {
             Issue.record("ending \(outcome.ending.name), expected failed-fast")
@@ -236,6 +240,11 @@ struct GateStateMachineTests {
                 .deployment(.upserted(try Fixtures.deployment("web", annotations: ["test/verdict": "succeeded"])))
             )
         )
+        #expect(harness.outcome == nil, "every verdict is known; the failures' details are still being fetched")
+        for name in ["worker", "api"] {
+            let reference = WorkloadReference(kind: .deployment, namespace: "prod", name: name)
+            harness.send(.detailsFetched(reference, FetchedDetails(log: .notApplicable, events: [])))
+        }
         let outcome = try #require(harness.outcome)
         guard case .completed = outcome.ending else {
             Issue.record("ending \(outcome.ending.name), expected completed")
@@ -406,11 +415,13 @@ struct GateStateMachineTests {
             annotations: ["test/verdict": "failed:process-crashing", "test/log": "p/app"]
         )
         let actions = harness.send(.changed(id, .deployment(.upserted(failing))))
-        let request = try #require(
-            actions.compactMap { if case .fetchLog(_, let request) = $0 { request } else { nil } }.first
+        let details = try #require(
+            actions.compactMap { if case .fetchDetails(_, let request) = $0 { request } else { nil } }.first
         )
+        let request = try #require(details.log)
         #expect(request.previous == false)
-        harness.send(.logFetched(web, .failed(request: request, reason: "pods \"p\" is forbidden")))
+        let refused = LogCapture.failed(request: request, reason: "pods \"p\" is forbidden")
+        harness.send(.detailsFetched(web, FetchedDetails(log: refused, events: nil)))
         let failure = try #require(harness.result("web")?.failure)
         #expect(failure.code == .processCrashing)
         #expect(failure.details.log == .failed(request: request, reason: "pods \"p\" is forbidden"))
@@ -448,10 +459,30 @@ struct GateStateMachineTests {
             annotations: ["test/verdict": "failed:process-crashing", "test/log": "\(pod.metadata.name)/app/previous"]
         )
         harness.send(.changed(id, .deployment(.upserted(failing))))
-        let failure = try #require(harness.result("web")?.failure ?? harness.machineFailure(web))
+        let failure = try #require(harness.machineFailure(web))
         #expect(failure.details.events.map(\.reason) == ["BackOff"])
         #expect(failure.details.events.first?.object == "Pod \(pod.metadata.name)")
         #expect(failure.details.events.first?.count == 4)
+
+        // The list made at failure time brings an event the watch had not delivered yet; the one both
+        // saw is kept once.
+        let replicaSetUID = try #require(replicaSet.metadata.uid)
+        let refused = try Fixtures.warning(
+            "FailedCreate",
+            "Error creating: pods \"web-5d8f7c9b6-z\" is forbidden: exceeded quota: compute",
+            about: "ReplicaSet",
+            name: replicaSet.metadata.name,
+            uid: replicaSetUID,
+            at: 5
+        )
+        harness.send(.detailsFetched(web, FetchedDetails(log: .notApplicable, events: [backOff, refused, unrelated])))
+        let final = try #require(harness.result("web")?.failure)
+        #expect(final.details.events.map(\.reason) == ["FailedCreate", "BackOff"])
+        #expect(
+            final.details.events.map(\.object) == [
+                "ReplicaSet \(replicaSet.metadata.name)", "Pod \(pod.metadata.name)",
+            ]
+        )
     }
 }
 

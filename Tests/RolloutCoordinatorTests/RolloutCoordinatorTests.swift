@@ -309,6 +309,10 @@ struct SlowLogs: ClusterSource {
         try await base.watch(type, query, onChange: onChange)
     }
 
+    func list<Object: KubeObject>(_ type: Object.Type, _ query: WatchQuery) async throws -> [Object] {
+        try await base.list(type, query)
+    }
+
     func logs(_ request: LogRequest) async throws -> String {
         try await Task.sleep(for: .seconds(3600))
         return ""

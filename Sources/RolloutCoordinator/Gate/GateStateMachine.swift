@@ -2,8 +2,8 @@ import Foundation
 import KubeModel
 import RolloutRules
 
-/// The gate's logic as a pure state machine: watch changes, wake-ups, fetched logs and interruptions go
-/// in; watches to open, logs to fetch, wake-ups to schedule and progress to show come out.
+/// The gate's logic as a pure state machine: watch changes, wake-ups, fetched details and interruptions
+/// go in; watches to open, details to fetch, wake-ups to schedule and progress to show come out.
 ///
 /// No I/O, no clock, no tasks: the async shell (`RolloutCoordinator`) runs the actions and feeds back the
 /// results, so every decision (resolution, fail-fast, the deadline, re-resolution, deletions) is tested
@@ -17,8 +17,8 @@ struct GateStateMachine: Sendable {
         case watchFailed(WatchID, any Error)
         /// A wake-up the machine asked for arrived.
         case wake(Date)
-        /// A failing container's log arrived (or failed to).
-        case logFetched(WorkloadReference, LogCapture)
+        /// A failure's details (its log and a fresh list of Warning events) arrived, or failed to.
+        case detailsFetched(WorkloadReference, FetchedDetails)
         /// A signal or the caller stops the gate.
         case interrupted(GateInterruption)
     }
@@ -29,8 +29,9 @@ struct GateStateMachine: Sendable {
         case openWatch(WatchID, WatchSpec)
         /// Feed back `wake(instant)` once `instant` has passed.
         case wake(at: Date)
-        /// Fetch a log and feed back `logFetched`. After `stopWatching`, fetch in place, bounded in time.
-        case fetchLog(WorkloadReference, LogRequest)
+        /// Fetch a failure's details and feed back `detailsFetched`. After `stopWatching`, fetch in place,
+        /// bounded in time.
+        case fetchDetails(WorkloadReference, DetailsRequest)
         /// Show a target's changed state.
         case progress(ProgressEvent)
         /// Cancel every watch and pending wake-up: the verdict is known.
@@ -41,8 +42,8 @@ struct GateStateMachine: Sendable {
     enum Phase: Sendable {
         /// Watching and judging.
         case watching
-        /// Every verdict is known; waiting for failure logs before finishing with the ending.
-        case collectingLogs(GateEnding)
+        /// Every verdict is known; waiting for failure details before finishing with the ending.
+        case collectingDetails(GateEnding)
         /// Done.
         case finished(GateOutcome)
     }
@@ -98,8 +99,8 @@ struct GateStateMachine: Sendable {
     private var namespaceWatches: [String: [WatchID]] = [:]
     private var failures = 0
     private var scheduledWakes: Set<Date> = []
-    private var pendingLogs: [WorkloadReference: LogRequest] = [:]
-    private var unrequestedLogs: [WorkloadReference] = []
+    private var pendingDetails: [WorkloadReference: DetailsRequest] = [:]
+    private var unrequestedDetails: [WorkloadReference] = []
     private var actions: [Action] = []
     private var stopped = false
 
@@ -153,16 +154,16 @@ struct GateStateMachine: Sendable {
             conclude(.sourceFailed(GateSourceError(watch: watch, underlying: error)), now: now)
         case (_, .interrupted(let reason)):
             conclude(.interrupted(reason), now: now)
-        case (_, .logFetched(let reference, let capture)):
-            recordLog(capture, for: reference)
-            if case .collectingLogs(let ending) = phase, pendingLogs.isEmpty { finish(ending, now: now) }
-        case (.collectingLogs(let ending), .wake(let instant)):
+        case (_, .detailsFetched(let reference, let details)):
+            record(details, for: reference)
+            if case .collectingDetails(let ending) = phase, pendingDetails.isEmpty { finish(ending, now: now) }
+        case (.collectingDetails(let ending), .wake(let instant)):
             scheduledWakes.remove(instant)
             if let deadline, max(now, instant) >= deadline {
-                abandonLogs(because: "the gate's deadline passed before the log arrived")
+                abandonDetails(because: "the gate's deadline passed before the log arrived")
                 finish(ending, now: now)
             }
-        case (.collectingLogs, .changed), (.collectingLogs, .watchFailed):
+        case (.collectingDetails, .changed), (.collectingDetails, .watchFailed):
             break
         }
         if case .watching = phase { completeIfDecided(now: now) }
@@ -326,13 +327,24 @@ struct GateStateMachine: Sendable {
             tracked[reference]?.reevaluateAt = nil
             show(reference)
         case .failed(let failure):
+            let subjects = eventSubjects(of: failure, in: observation)
+            let log = failure.logSource.map { source in
+                LogRequest(
+                    namespace: reference.namespace,
+                    pod: source.pod,
+                    container: source.container,
+                    previous: source.previous,
+                    tailLines: policy.logTailLines,
+                    limitBytes: policy.logLimitBytes
+                )
+            }
             fail(
                 reference,
                 with: TargetFailure(
                     failure,
-                    details: FailureDetails(log: .notApplicable, events: warningEvents(for: failure, in: observation))
+                    details: FailureDetails(log: .notApplicable, events: warningEvents(about: subjects))
                 ),
-                log: failure.logSource,
+                details: DetailsRequest(log: log, namespace: reference.namespace, objects: subjects),
                 now: now
             )
         }
@@ -345,7 +357,7 @@ struct GateStateMachine: Sendable {
     private mutating func fail(
         _ reference: WorkloadReference,
         with failure: TargetFailure,
-        log: LogSource? = nil,
+        details: DetailsRequest? = nil,
         now: Date
     ) {
         failures += 1
@@ -356,16 +368,9 @@ struct GateStateMachine: Sendable {
         if tracked[reference]?.progress == nil {
             tracked[reference]?.progress = TargetProgress(message: failure.message)
         }
-        if let log {
-            pendingLogs[reference] = LogRequest(
-                namespace: reference.namespace,
-                pod: log.pod,
-                container: log.container,
-                previous: log.previous,
-                tailLines: policy.logTailLines,
-                limitBytes: policy.logLimitBytes
-            )
-            unrequestedLogs.append(reference)
+        if let details {
+            pendingDetails[reference] = details
+            unrequestedDetails.append(reference)
         }
         show(reference)
         if policy.failFast { conclude(.failedFast, now: now) }
@@ -394,29 +399,44 @@ struct GateStateMachine: Sendable {
         if policy.failFast { conclude(.failedFast, now: now) }
     }
 
-    /// Recent Warning events of the workload, its ReplicaSet of the failing revision and the failing pod,
-    /// newest last, at most `eventsPerObject` per object.
-    private func warningEvents(for failure: RolloutFailure, in observation: RolloutObservation) -> [WarningEvent] {
-        var objects: [(kind: String, name: String, uid: String)] = []
+    /// The objects whose Warning events explain a failure: the workload, its ReplicaSet of the failing
+    /// revision, and the failing pod.
+    private func eventSubjects(of failure: RolloutFailure, in observation: RolloutObservation) -> [EventSubject] {
+        var subjects: [EventSubject] = []
         let workload = observation.workload.metadata
-        if let uid = workload.uid { objects.append((observation.workload.kind.kind, workload.name, uid)) }
+        if let uid = workload.uid {
+            subjects.append(EventSubject(kind: observation.workload.kind.kind, name: workload.name, uid: uid))
+        }
         if let revision = failure.revision ?? workload.annotations?[Deployment.revisionAnnotation] {
             for replicaSet in observation.replicaSets where replicaSet.revision == revision {
-                if let uid = replicaSet.metadata.uid { objects.append(("ReplicaSet", replicaSet.metadata.name, uid)) }
+                if let uid = replicaSet.metadata.uid {
+                    subjects.append(EventSubject(kind: "ReplicaSet", name: replicaSet.metadata.name, uid: uid))
+                }
             }
         }
         if let podName = failure.pod, let pod = observation.pods.first(where: { $0.metadata.name == podName }),
             let uid = pod.metadata.uid
         {
-            objects.append(("Pod", podName, uid))
+            subjects.append(EventSubject(kind: "Pod", name: podName, uid: uid))
         }
-        return objects.flatMap { object in
-            store.warningEvents(about: object.uid)
+        return subjects
+    }
+
+    /// The Warning events about `subjects`, from the watch and from a fresh list, once each, newest last,
+    /// at most `eventsPerObject` per object.
+    private func warningEvents(about subjects: [EventSubject], listed: [Event] = []) -> [WarningEvent] {
+        subjects.flatMap { subject in
+            var seen: Set<String> = []
+            let events =
+                (store.warningEvents(about: subject.uid) + listed.filter { $0.involvedObject.uid == subject.uid })
+                .filter { $0.isWarning && seen.insert($0.metadata.uid ?? $0.metadata.name).inserted }
+            return
+                events
                 .sorted { ($0.lastSeen?.date ?? .distantPast) < ($1.lastSeen?.date ?? .distantPast) }
                 .suffix(policy.eventsPerObject)
                 .map { event in
                     WarningEvent(
-                        object: "\(object.kind) \(object.name)",
+                        object: "\(subject.kind) \(subject.name)",
                         reason: event.reason ?? "",
                         message: event.message ?? "",
                         count: event.occurrences,
@@ -432,10 +452,10 @@ struct GateStateMachine: Sendable {
         guard queries.allSatisfy({ if case .resolved = $0.resolution { true } else { false } }),
             tracked.values.allSatisfy({ !$0.isWaiting })
         else { return }
-        if pendingLogs.isEmpty {
+        if pendingDetails.isEmpty {
             finish(.completed, now: now)
         } else {
-            phase = .collectingLogs(.completed)
+            phase = .collectingDetails(.completed)
         }
     }
 
@@ -450,29 +470,33 @@ struct GateStateMachine: Sendable {
         stopWatching()
         switch ending {
         case .failedFast, .completed:
-            if pendingLogs.isEmpty {
+            if pendingDetails.isEmpty {
                 finish(ending, now: now)
             } else {
-                phase = .collectingLogs(ending)
+                phase = .collectingDetails(ending)
             }
         case .deadlinePassed, .interrupted, .sourceFailed:
-            abandonLogs(because: "the gate stopped (\(ending.name)) before the log arrived")
+            abandonDetails(because: "the gate stopped (\(ending.name)) before the log arrived")
             finish(ending, now: now)
         }
     }
 
-    private mutating func abandonLogs(because reason: String) {
-        for (reference, request) in pendingLogs.sorted(by: { $0.key < $1.key }) {
-            recordLog(.abandoned(request: request, reason: reason), for: reference)
+    private mutating func abandonDetails(because reason: String) {
+        for (reference, request) in pendingDetails.sorted(by: { $0.key < $1.key }) {
+            let log = request.log.map { LogCapture.abandoned(request: $0, reason: reason) } ?? .notApplicable
+            record(FetchedDetails(log: log, events: nil), for: reference)
         }
-        unrequestedLogs.removeAll()
+        unrequestedDetails.removeAll()
     }
 
-    private mutating func recordLog(_ capture: LogCapture, for reference: WorkloadReference) {
-        guard pendingLogs.removeValue(forKey: reference) != nil,
+    private mutating func record(_ fetched: FetchedDetails, for reference: WorkloadReference) {
+        guard let request = pendingDetails.removeValue(forKey: reference),
             case .decided(.failed(var failure), let at)? = tracked[reference]?.state
         else { return }
-        failure.details.log = capture
+        failure.details = FailureDetails(
+            log: fetched.log,
+            events: warningEvents(about: request.objects, listed: fetched.events ?? [])
+        )
         tracked[reference]?.state = .decided(.failed(failure), at: at)
     }
 
@@ -542,8 +566,8 @@ struct GateStateMachine: Sendable {
         stopped = true
         scheduledWakes.removeAll()
         actions.append(.stopWatching)
-        // Stopping cancels log fetches in flight too: ask again, so the shell fetches them in place.
-        unrequestedLogs = pendingLogs.keys.sorted()
+        // Stopping cancels detail fetches in flight too: ask again, so the shell fetches them in place.
+        unrequestedDetails = pendingDetails.keys.sorted()
     }
 
     private mutating func scheduleWake() {
@@ -559,10 +583,10 @@ struct GateStateMachine: Sendable {
     }
 
     private mutating func takeActions() -> [Action] {
-        for reference in unrequestedLogs {
-            if let request = pendingLogs[reference] { actions.append(.fetchLog(reference, request)) }
+        for reference in unrequestedDetails {
+            if let request = pendingDetails[reference] { actions.append(.fetchDetails(reference, request)) }
         }
-        unrequestedLogs.removeAll()
+        unrequestedDetails.removeAll()
         defer { actions.removeAll() }
         return actions
     }

@@ -1,6 +1,6 @@
 import KubeModel
 
-/// The gate's only view of the cluster: list-then-watch of one kind, and container logs.
+/// The gate's only view of the cluster: list-then-watch of one kind, one-off lists, and container logs.
 ///
 /// Everything the coordinator needs from Kubernetes goes through this seam, so the coordinator is tested
 /// against a scripted fake without any networking, and runs in production over `KubeClient`
@@ -18,6 +18,10 @@ public protocol ClusterSource: Sendable {
         _ query: WatchQuery,
         onChange: (WatchChange<Object>) async -> Void
     ) async throws
+
+    /// Lists the objects of `type` that match `query` once, such as the Warning events of a namespace when
+    /// a failure is reported (the events watch may not have delivered the newest ones yet).
+    func list<Object: KubeObject>(_ type: Object.Type, _ query: WatchQuery) async throws -> [Object]
 
     /// Returns the tail of a container's log, as text.
     func logs(_ request: LogRequest) async throws -> String

@@ -32,6 +32,12 @@ public struct KubeClusterSource: ClusterSource {
         }
     }
 
+    /// Lists once through the client, following pages.
+    public func list<Object: KubeObject>(_ type: Object.Type, _ query: WatchQuery) async throws -> [Object] {
+        let options = ListOptions(labelSelector: query.labelSelector, fieldSelector: query.fieldSelector)
+        return try await client.list(type, namespace: query.namespace, options: options).items
+    }
+
     /// Reads the tail of a container's log.
     public func logs(_ request: LogRequest) async throws -> String {
         let options = LogOptions(

@@ -40,6 +40,7 @@ final class FakeCluster: ClusterSource {
         var watchesOpened: [(kind: String, query: WatchQuery)] = []
         var logs: [LogKey: Result<String, FakeClusterError>] = [:]
         var logRequests: [LogRequest] = []
+        var lists: [(kind: String, query: WatchQuery)] = []
         var failNextWatch: FakeClusterError?
     }
 
@@ -50,6 +51,9 @@ final class FakeCluster: ClusterSource {
 
     /// Every watch opened so far, in order.
     var watchesOpened: [(kind: String, query: WatchQuery)] { state.withLock { $0.watchesOpened } }
+
+    /// Every one-off list received, in order.
+    var lists: [(kind: String, query: WatchQuery)] { state.withLock { $0.lists } }
 
     /// Every log request received, in order.
     var logRequests: [LogRequest] { state.withLock { $0.logRequests } }
@@ -156,6 +160,15 @@ final class FakeCluster: ClusterSource {
             }
         }
         try Task.checkCancellation()
+    }
+
+    func list<Object: KubeObject>(_ type: Object.Type, _ query: WatchQuery) async throws -> [Object] {
+        let kind = Object.resource.kind
+        return state.withLock { state in
+            state.lists.append((kind, query))
+            return (state.objects[kind] ?? [:]).sorted { $0.key < $1.key }.compactMap { $0.value as? Object }
+                .filter { Self.matches($0.metadata, query) }
+        }
     }
 
     func logs(_ request: LogRequest) async throws -> String {
