@@ -58,7 +58,9 @@ struct SimulatorGateTests {
         ])
     }
 
-    /// A release of nine Deployments in three namespaces, all rolling out at the start. At 1 s the `api`
+    /// A release of nine Deployments in three namespaces, all rolling out at the start.
+    ///
+    /// At 1 s the `api`
     /// Deployments and the `cart` ones outside `shop` become ready; at 2 s `shop/cart`'s pod crash-loops
     /// (its previous instance's log says why); the `worker` Deployments never finish.
     static func multiNamespaceRelease() throws -> Scenario {
