@@ -2,8 +2,8 @@
 // rollout-status: a release gate that watches Kubernetes rollouts until they certainly succeed or fail.
 //
 // Target graph (see docs/architecture.md):
-//   KubeModel → RolloutRules → RolloutReport ─┐
-//   KubeModel → KubeClient → RolloutCoordinator → RolloutStatusCLI → rollout-status
+//   KubeModel → RolloutRules → RolloutReport → RolloutCoordinator → RolloutStatusCLI → rollout-status
+//   KubeModel → KubeClient → RolloutCoordinator
 //   KubeSimulator (imports none of ours) → kube-sim, the demo, and every integration test.
 // KubeModel and RolloutRules live in the dependency-free package under Core/.
 import PackageDescription
@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "KubeModel", package: "Core"),
                 .product(name: "RolloutRules", package: "Core"),
                 "KubeClient",
+                "RolloutReport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -129,11 +130,13 @@ let package = Package(
                 "RolloutReport", .product(name: "RolloutRules", package: "Core"),
                 .product(name: "KubeModel", package: "Core"),
             ],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RolloutCoordinatorTests",
-            dependencies: ["RolloutCoordinator", "KubeClient", "TestSupport"],
+            dependencies: ["RolloutCoordinator", "RolloutReport", "KubeClient", "TestSupport"],
+            exclude: ["Targets/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -148,7 +151,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RolloutStatusCLITests",
-            dependencies: ["RolloutStatusCLI", "TestSupport"],
+            dependencies: [
+                "RolloutStatusCLI", "RolloutCoordinator", "RolloutReport", "TestSupport",
+                .product(name: "KubeModel", package: "Core"), .product(name: "RolloutRules", package: "Core"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

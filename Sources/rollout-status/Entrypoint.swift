@@ -4,6 +4,7 @@ import RolloutStatusCLI
 @main
 enum Entrypoint {
     static func main() async {
-        await RolloutStatusCommand.main()
+        let code = await GateProgram.main()
+        RolloutStatusCommand.exit(withError: code == .success ? nil : ExitCode(code.rawValue))
     }
 }

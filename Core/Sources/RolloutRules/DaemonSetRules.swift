@@ -19,7 +19,7 @@ struct DaemonSetRules {
         var context = RuleContext(
             thresholds: thresholds,
             now: now,
-            replicas: ReplicaCounts(
+            replicas: ObservedReplicas(
                 desired: status.desiredNumberScheduled,
                 current: status.currentNumberScheduled,
                 updated: status.updatedNumberScheduled,

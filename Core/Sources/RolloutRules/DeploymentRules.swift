@@ -21,7 +21,7 @@ struct DeploymentRules {
         var context = RuleContext(
             thresholds: thresholds,
             now: now,
-            replicas: ReplicaCounts(
+            replicas: ObservedReplicas(
                 desired: deployment.spec.replicas ?? 1,
                 current: status.replicas,
                 updated: status.updatedReplicas,

@@ -21,7 +21,7 @@ struct JobRules {
         var context = RuleContext(
             thresholds: thresholds,
             now: now,
-            replicas: ReplicaCounts(
+            replicas: ObservedReplicas(
                 desired: completions,
                 current: status.active,
                 updated: status.succeeded,

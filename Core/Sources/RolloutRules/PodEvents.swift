@@ -1,32 +1,48 @@
 import Foundation
 import KubeModel
 
-/// The Warning events of an observation, looked up by the pod they are about.
+/// The events of an observation, looked up by the pod they are about.
 ///
 /// Events outlive the pods they describe, and old-style events may lack the pod's UID, so a pod's events
 /// are those naming its UID, or, without a UID, its kind, namespace and name.
 struct PodEvents {
+    private let all: [Event]
     private let warnings: [Event]
 
     init(_ events: [Event]) {
+        all = events
         warnings = events.filter(\.isWarning)
     }
 
     /// The Warning events about a pod.
     func about(_ pod: Pod) -> [Event] {
-        warnings.filter { event in
-            let object = event.involvedObject
-            guard object.kind == nil || object.kind == "Pod" else { return false }
-            if let namespace = object.namespace, let podNamespace = pod.metadata.namespace, namespace != podNamespace {
-                return false
-            }
-            if let uid = object.uid, let podUID = pod.metadata.uid { return uid == podUID }
-            return object.name == pod.metadata.name
+        warnings.filter { Self.isAbout($0, pod) }
+    }
+
+    /// Whether the kubelet reported progress on the pod's containers (`Pulling`, `Pulled`, `Created`,
+    /// `Started`) after `time`: the volumes were mounted by then, whatever earlier events said.
+    ///
+    /// The coordinator may list Warning events only; then this never holds and the mount grace decides.
+    func containersProgressed(_ pod: Pod, after time: KubeTime?) -> Bool {
+        guard let time else { return false }
+        return all.contains { event in
+            !event.isWarning && ["Pulling", "Pulled", "Created", "Started"].contains(event.reason ?? "")
+                && Self.isAbout(event, pod) && (event.lastSeen.map { $0 > time } ?? false)
         }
     }
 
-    /// The most recent readiness-probe failure (`Unhealthy`, "Readiness probe failed…") about pods whose
-    /// name starts with one of the prefixes or that are in `pods`; replaced pods count, by name.
+    private static func isAbout(_ event: Event, _ pod: Pod) -> Bool {
+        let object = event.involvedObject
+        guard object.kind == nil || object.kind == "Pod" else { return false }
+        if let namespace = object.namespace, let podNamespace = pod.metadata.namespace, namespace != podNamespace {
+            return false
+        }
+        if let uid = object.uid, let podUID = pod.metadata.uid { return uid == podUID }
+        return object.name == pod.metadata.name
+    }
+
+    /// The most recent readiness-probe failure (`Unhealthy`, "Readiness probe failed…") about `pods`, or
+    /// about a pod whose name starts with `namePrefix`: replaced pods of the ReplicaSet count, by name.
     func lastReadinessFailure(pods: [Pod], namePrefix: String?) -> Event? {
         let uids = Set(pods.compactMap(\.metadata.uid))
         let names = Set(pods.map(\.metadata.name))

@@ -383,7 +383,9 @@ struct PodRules {
         let mountFailure = events.about(pod)
             .filter { Self.volumeEventReasons.contains($0.reason ?? "") }
             .latest
-        guard let mountFailure, let eventReason = mountFailure.reason else {
+        guard let mountFailure, let eventReason = mountFailure.reason,
+            !events.containersProgressed(pod, after: mountFailure.lastSeen)
+        else {
             return .blocked(
                 RolloutBlocker(
                     pod: pod.metadata.name,

@@ -20,7 +20,7 @@ public struct RolloutFailure: Error, Sendable, Hashable, CustomStringConvertible
     /// How the container's last instance ended (current state if terminated, else `lastState`).
     public var lastTermination: Termination?
     /// The counts at the time of the failure.
-    public var replicas: ReplicaCounts
+    public var replicas: ObservedReplicas
     /// The revision that failed, when known.
     public var revision: String?
     /// Disrupted pods of the new revision seen so far.
@@ -40,7 +40,7 @@ public struct RolloutFailure: Error, Sendable, Hashable, CustomStringConvertible
         isInitContainer: Bool = false,
         restartCount: Int? = nil,
         lastTermination: Termination? = nil,
-        replicas: ReplicaCounts,
+        replicas: ObservedReplicas,
         revision: String? = nil,
         disruptedPods: [DisruptedPod] = [],
         logSource: LogSource? = nil
@@ -62,51 +62,4 @@ public struct RolloutFailure: Error, Sendable, Hashable, CustomStringConvertible
 
     /// `code: message`, one line.
     public var description: String { "\(code.rawValue): \(message)" }
-}
-
-/// How a container instance ended: the exit code, the reason and the signal.
-public struct Termination: Sendable, Hashable, CustomStringConvertible {
-    /// The exit code; 137 is a SIGKILL such as the OOM killer's.
-    public var exitCode: Int
-    /// Such as `Error`, `OOMKilled`, `ContainerCannotRun`.
-    public var reason: String?
-    /// The signal, when the runtime reports one.
-    public var signal: Int?
-    /// The runtime's message (such as `exec format error`).
-    public var message: String?
-
-    /// Creates a termination record.
-    public init(exitCode: Int, reason: String? = nil, signal: Int? = nil, message: String? = nil) {
-        self.exitCode = exitCode
-        self.reason = reason
-        self.signal = signal
-        self.message = message
-    }
-
-    /// `exit code 137 (OOMKilled)`, with the signal when known.
-    public var description: String {
-        var text = "exit code \(exitCode)"
-        if let signal { text += ", signal \(signal)" }
-        if let reason { text += " (\(reason))" }
-        return text
-    }
-}
-
-/// The container log that explains a failure: which pod and container, and whether the previous
-/// instance's log (`previous=true`) is the one to read.
-public struct LogSource: Sendable, Hashable {
-    /// The pod.
-    public var pod: String
-    /// The container.
-    public var container: String
-    /// Whether to ask for the previous instance: true when the container is waiting to restart after a
-    /// termination, because the current instance has no log yet and the crash is in the previous one.
-    public var previous: Bool
-
-    /// Creates a log source.
-    public init(pod: String, container: String, previous: Bool) {
-        self.pod = pod
-        self.container = container
-        self.previous = previous
-    }
 }

@@ -48,7 +48,7 @@ public enum Workload: Sendable, Hashable {
     }
 
     /// The workload's kind.
-    public var kind: WorkloadKind {
+    public var kind: Kind {
         switch self {
         case .deployment: .deployment
         case .statefulSet: .statefulSet
@@ -56,46 +56,37 @@ public enum Workload: Sendable, Hashable {
         case .job: .job
         }
     }
-}
 
-/// The kinds of workload the gate can wait for; the raw values are the `--kind` names.
-public enum WorkloadKind: String, Sendable, Hashable, CaseIterable, Codable {
-    /// apps/v1 Deployment (the default, as in the original).
-    case deployment
-    /// apps/v1 StatefulSet.
-    case statefulSet = "statefulset"
-    /// apps/v1 DaemonSet.
-    case daemonSet = "daemonset"
-    /// batch/v1 Job.
-    case job
+    /// The kinds of workload the gate can wait for; the raw values are the `--kind` names.
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+        /// apps/v1 Deployment (the default, as in the original).
+        case deployment
+        /// apps/v1 StatefulSet.
+        case statefulSet = "statefulset"
+        /// apps/v1 DaemonSet.
+        case daemonSet = "daemonset"
+        /// batch/v1 Job.
+        case job
 
-    /// The Kubernetes kind, such as `StatefulSet`.
-    public var kind: String {
-        switch self {
-        case .deployment: "Deployment"
-        case .statefulSet: "StatefulSet"
-        case .daemonSet: "DaemonSet"
-        case .job: "Job"
+        /// The Kubernetes kind, such as `StatefulSet`.
+        public var kind: String {
+            switch self {
+            case .deployment: "Deployment"
+            case .statefulSet: "StatefulSet"
+            case .daemonSet: "DaemonSet"
+            case .job: "Job"
+            }
         }
-    }
 
-    /// Where objects of this kind are served.
-    public var resource: APIResource {
-        switch self {
-        case .deployment: Deployment.resource
-        case .statefulSet: StatefulSet.resource
-        case .daemonSet: DaemonSet.resource
-        case .job: Job.resource
+        /// Where objects of this kind are served.
+        public var resource: APIResource {
+            switch self {
+            case .deployment: Deployment.resource
+            case .statefulSet: StatefulSet.resource
+            case .daemonSet: DaemonSet.resource
+            case .job: Job.resource
+            }
         }
-    }
 
-    /// How kubectl names the kind in its messages: `deployment`, `statefulset`, `daemon set`, `job`.
-    var kubectlNoun: String {
-        switch self {
-        case .deployment: "deployment"
-        case .statefulSet: "statefulset"
-        case .daemonSet: "daemon set"
-        case .job: "job"
-        }
     }
 }

@@ -31,7 +31,7 @@ public enum RolloutVerdict: Sendable, Hashable {
     }
 
     /// The replica counts at the time of the verdict, for the live status table.
-    public var replicas: ReplicaCounts {
+    public var replicas: ObservedReplicas {
         switch self {
         case .progressing(let progress): progress.replicas
         case .succeeded(let summary): summary.replicas
@@ -67,65 +67,5 @@ public enum RolloutVerdict: Sendable, Hashable {
     public var failure: RolloutFailure? {
         if case .failed(let failure) = self { return failure }
         return nil
-    }
-}
-
-/// Replica counts as the workload's controller reports them, for the live status table and the report.
-///
-/// For Deployments and StatefulSets: `spec.replicas` and `status` counts. For DaemonSets: the numbers
-/// scheduled (`desiredNumberScheduled`, `currentNumberScheduled`, `updatedNumberScheduled`,
-/// `numberReady`, `numberAvailable`). For Jobs: `desired` is `spec.completions` (1 when unset),
-/// `current` the active pods, `ready` the ready ones, `updated` and `available` the succeeded ones,
-/// `failed` the failed ones.
-public struct ReplicaCounts: Sendable, Hashable {
-    /// How many pods are wanted (`spec.replicas`, 1 when unset as the API defaults it).
-    public var desired: Int
-    /// How many exist (`status.replicas`: non-terminated pods of every revision).
-    public var current: Int
-    /// How many run the new revision.
-    public var updated: Int
-    /// How many are ready.
-    public var ready: Int
-    /// How many are available (ready for `minReadySeconds`).
-    public var available: Int
-    /// How many failed (Jobs only).
-    public var failed: Int?
-
-    /// Creates counts.
-    public init(desired: Int, current: Int, updated: Int, ready: Int, available: Int, failed: Int? = nil) {
-        self.desired = desired
-        self.current = current
-        self.updated = updated
-        self.ready = ready
-        self.available = available
-        self.failed = failed
-    }
-}
-
-/// A pod of the new revision that was evicted, preempted or otherwise disrupted.
-///
-/// The controller replaces such pods, so they are not failures by themselves; the report lists them
-/// because a rollout that keeps losing pods to node pressure deserves a look.
-public struct DisruptedPod: Sendable, Hashable, CustomStringConvertible {
-    /// The pod's name.
-    public var name: String
-    /// The reason, such as `Evicted`, `Preempting`, `NodeLost`, `OutOfmemory` or a `DisruptionTarget`
-    /// reason such as `PreemptionByScheduler`.
-    public var reason: String
-    /// The kubelet's or scheduler's message.
-    public var message: String?
-
-    /// Creates a disrupted-pod record.
-    public init(name: String, reason: String, message: String? = nil) {
-        self.name = name
-        self.reason = reason
-        self.message = message
-    }
-
-    /// The pod, its reason and its message on one line.
-    ///
-    /// Such as `pod web-1: Evicted: The node was low on resource: memory.`
-    public var description: String {
-        "pod \(name): \(reason)" + (message.map { ": \($0)" } ?? "")
     }
 }

@@ -6,7 +6,7 @@ import KubeModel
 struct RuleContext {
     let thresholds: RolloutThresholds
     let now: Date
-    var replicas: ReplicaCounts
+    var replicas: ObservedReplicas
     var revision: String?
     var disruptedPods: [DisruptedPod] = []
 

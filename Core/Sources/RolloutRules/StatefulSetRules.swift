@@ -20,7 +20,7 @@ struct StatefulSetRules {
         var context = RuleContext(
             thresholds: thresholds,
             now: now,
-            replicas: ReplicaCounts(
+            replicas: ObservedReplicas(
                 desired: spec.replicas ?? 1,
                 current: status.replicas,
                 updated: status.updatedReplicas,

@@ -108,7 +108,7 @@ import Testing
             )
         }
         // The generator reaches every outcome of every kind, so the property is not vacuous.
-        for kind in WorkloadKind.allCases {
+        for kind in Workload.Kind.allCases {
             for outcome in ["progress", "success", "failure"] {
                 #expect(
                     outcomes["\(kind.rawValue) \(outcome)", default: 0] > 0,

@@ -22,7 +22,7 @@ import Testing
         #expect(failure.lastTermination == Termination(exitCode: 1, reason: "Error"))
         #expect(failure.logSource == LogSource(pod: "web-64f9b7d8c-h7v2n", container: "main", previous: true))
         #expect(failure.revision == "5")
-        #expect(failure.replicas == ReplicaCounts(desired: 3, current: 4, updated: 1, ready: 3, available: 3))
+        #expect(failure.replicas == ObservedReplicas(desired: 3, current: 4, updated: 1, ready: 3, available: 3))
         #expect(failure.description.hasPrefix("process-crashing: pod web-64f9b7d8c-h7v2n: container main"))
     }
 
@@ -67,7 +67,7 @@ import Testing
         #expect(failure.logSource == LogSource(pod: "db-migrate-z5w8c", container: "migrate", previous: false))
         #expect(failure.lastTermination?.message == "duplicate key value violates unique constraint")
         #expect(
-            failure.replicas == ReplicaCounts(desired: 1, current: 0, updated: 0, ready: 0, available: 0, failed: 3)
+            failure.replicas == ObservedReplicas(desired: 1, current: 0, updated: 0, ready: 0, available: 0, failed: 3)
         )
     }
 
@@ -115,7 +115,7 @@ import Testing
             Issue.record("expected progress, got \(verdict)")
             return
         }
-        #expect(progress.replicas == ReplicaCounts(desired: 1, current: 2, updated: 1, ready: 1, available: 1))
+        #expect(progress.replicas == ObservedReplicas(desired: 1, current: 2, updated: 1, ready: 1, available: 1))
         #expect(progress.revision == "8")
         #expect(
             progress.blockers == [
@@ -132,7 +132,7 @@ import Testing
 
     @Test func daemonSetCountsAreTheNumbersScheduled() throws {
         let verdict = evaluate(try Fixture.observation("daemonset-rolling"))
-        #expect(verdict.replicas == ReplicaCounts(desired: 3, current: 3, updated: 2, ready: 2, available: 2))
+        #expect(verdict.replicas == ObservedReplicas(desired: 3, current: 3, updated: 2, ready: 2, available: 2))
         #expect(verdict.revision == "5")
     }
 
@@ -161,14 +161,14 @@ import Testing
         RolloutProgress(
             rule: .deploymentReplicasPending,
             message: "waiting",
-            replicas: ReplicaCounts(desired: 1, current: 1, updated: 1, ready: 0, available: 0)
+            replicas: ObservedReplicas(desired: 1, current: 1, updated: 1, ready: 0, available: 0)
         )
     )
     static let success = RolloutVerdict.succeeded(
         RolloutSummary(
             rule: .deploymentComplete,
             message: "done",
-            replicas: ReplicaCounts(desired: 1, current: 1, updated: 1, ready: 1, available: 1)
+            replicas: ObservedReplicas(desired: 1, current: 1, updated: 1, ready: 1, available: 1)
         )
     )
     static func failure(_ code: RolloutFailureCode) -> RolloutVerdict {
@@ -178,7 +178,7 @@ import Testing
                 reason: "R",
                 message: "failed",
                 rule: .containerCrashLoop,
-                replicas: ReplicaCounts(desired: 1, current: 1, updated: 1, ready: 0, available: 0)
+                replicas: ObservedReplicas(desired: 1, current: 1, updated: 1, ready: 0, available: 0)
             )
         )
     }

@@ -213,6 +213,37 @@ extension RuleCase {
             }
         },
         RuleCase(
+            "an old FailedMount followed by an image pull is not a mount failure",
+            now: "10:03:00",
+            expect: .progressing(
+                .deploymentReplicasPending,
+                waitingFor:
+                    #"Waiting for deployment "web" rollout to finish: 0 of 1 updated replicas are available...; "#
+                    + "pod web-7c9d8f6b5-x1: container main ContainerCreating for 3m0s"
+            )
+        ) {
+            Build.rollout(phase: .pending, scheduled: "10:00:00", containers: [Build.waiting("ContainerCreating")]) {
+                pod in
+                var pulling = Build.event(
+                    about: pod,
+                    "Pulling",
+                    #"Pulling image "registry.example.com/web:2.1.0""#,
+                    first: "10:01:40",
+                    last: "10:01:40"
+                )
+                pulling.type = "Normal"
+                return [
+                    Build.event(
+                        about: pod,
+                        "FailedAttachVolume",
+                        #"AttachVolume.Attach failed for volume "pvc-3f2e" : rpc error: code = Internal desc = timeout"#,
+                        last: "10:01:10"
+                    ),
+                    pulling,
+                ]
+            }
+        },
+        RuleCase(
             "--mount-grace 0: a failed mount fails at once",
             now: "10:00:05",
             thresholds: RolloutThresholds(mountGrace: .zero),

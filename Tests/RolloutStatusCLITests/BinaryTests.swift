@@ -1,0 +1,67 @@
+import Foundation
+import RolloutReport
+import Testing
+
+/// The built `rollout-status` binary, run as a pipeline runs it: the exit status, stdout and stderr of a
+/// real process (ArgumentParser's exit path, unbuffered stdout).
+@Suite struct BinaryTests {
+    /// The executable sits next to the test bundle in the build folder.
+    static func binary() throws -> URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("rollout-status")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw BinaryNotBuilt(searchedFrom: bundle.path)
+    }
+
+    struct BinaryNotBuilt: Error, CustomStringConvertible {
+        var searchedFrom: String
+        var description: String { "rollout-status is not built next to \(searchedFrom); run swift build first" }
+    }
+
+    static func run(_ arguments: [String], stdin: String = "") throws -> (status: Int32, stdout: Data, stderr: String) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let input = Pipe()
+        let output = Pipe()
+        let error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func badInputExits64WithAReportOnStdoutAndOneLineOnStderr() throws {
+        let result = try Self.run(["-l", "app in (web", "-n", "shop"])
+        #expect(result.status == 64)
+        let report = try ReportEncoder().decode(result.stdout)
+        #expect(report.error?.code == .program(.invalidInput))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.hasPrefix("rollout-status: invalid-input: "))
+    }
+
+    @Test func aManifestWithAYAMLErrorOnStdinNamesTheLine() throws {
+        let result = try Self.run(["-f", "-"], stdin: "apiVersion: apps/v1\nkind: Deployment\n  bad: indent\n")
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("rollout-status: invalid-input: -:3:"))
+        #expect(try ReportEncoder().decode(result.stdout).success == false)
+    }
+
+    @Test func helpExitsZeroOnStdout() throws {
+        let result = try Self.run(["--help"])
+        #expect(result.status == 0)
+        #expect(String(decoding: result.stdout, as: UTF8.self).contains("USAGE: rollout-status"))
+        #expect(result.stderr.isEmpty)
+    }
+}
