@@ -7,7 +7,7 @@ import RolloutRules
 /// progress event when something changed.
 public struct TargetProgress: Sendable, Hashable {
     /// Desired, current, updated, ready and available replicas, as the workload's controller reports them.
-    public var replicas: ReplicaCounts?
+    public var replicas: ObservedReplicas?
     /// The revision being rolled out (`deployment.kubernetes.io/revision`), when known.
     public var revision: String?
     /// The kubectl-style sentence, such as `Waiting for deployment "web" rollout to finish: 1 of 3 updated
@@ -18,7 +18,7 @@ public struct TargetProgress: Sendable, Hashable {
     public var blockers: [String]
 
     /// Describes progress.
-    public init(replicas: ReplicaCounts? = nil, revision: String? = nil, message: String, blockers: [String] = []) {
+    public init(replicas: ObservedReplicas? = nil, revision: String? = nil, message: String, blockers: [String] = []) {
         self.replicas = replicas
         self.revision = revision
         self.message = message

@@ -5,7 +5,7 @@ struct WatchSpec: Sendable, Hashable, CustomStringConvertible {
     /// What the watch delivers.
     enum Resource: Sendable, Hashable {
         /// Workloads of one kind: what targets resolve to.
-        case workloads(WorkloadKind)
+        case workloads(Workload.Kind)
         /// ReplicaSets, joined to Deployments by owner UID.
         case replicaSets
         /// Pods, joined to their ReplicaSet (or workload) by owner UID.

@@ -53,7 +53,7 @@ struct ClusterStore: Sendable {
 
     private static func applyWorkload<Object: StoredObject>(
         _ change: WatchChange<Object>,
-        _ kind: WorkloadKind,
+        _ kind: Workload.Kind,
         from watch: WatchID,
         to index: inout ObjectIndex<Object>,
         _ update: inout Update
@@ -140,7 +140,7 @@ struct ClusterStore: Sendable {
 
 extension WorkloadReference {
     /// The reference of a workload object of `kind`.
-    init(_ kind: WorkloadKind, _ metadata: ObjectMeta) {
+    init(_ kind: Workload.Kind, _ metadata: ObjectMeta) {
         self.init(kind: kind, namespace: metadata.namespace ?? "", name: metadata.name)
     }
 }

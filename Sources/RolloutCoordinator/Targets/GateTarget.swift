@@ -21,7 +21,7 @@ public enum GateTarget: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Which namespaces a selection looks in.
-public enum NamespaceScope: Sendable, Hashable, CustomStringConvertible {
+public enum SelectionScope: Sendable, Hashable, CustomStringConvertible {
     /// These namespaces (`-n a,b`, or the context's namespace).
     case namespaces([String])
     /// Every namespace (`-A`).
@@ -40,14 +40,14 @@ public enum NamespaceScope: Sendable, Hashable, CustomStringConvertible {
 /// Workloads chosen by kind, namespace and label selector (`-l`, `--kind`, `-n`/`-A`).
 public struct WorkloadSelection: Sendable, Hashable, CustomStringConvertible {
     /// The kinds to select; `--kind` defaults to Deployments only.
-    public var kinds: [WorkloadKind]
+    public var kinds: [Workload.Kind]
     /// The namespaces to look in.
-    public var scope: NamespaceScope
+    public var scope: SelectionScope
     /// A label selector in kubectl's grammar, already validated; `nil` selects every workload of the kinds.
     public var labelSelector: String?
 
     /// Describes a selection.
-    public init(kinds: [WorkloadKind] = [.deployment], scope: NamespaceScope, labelSelector: String?) {
+    public init(kinds: [Workload.Kind] = [.deployment], scope: SelectionScope, labelSelector: String?) {
         self.kinds = kinds
         self.scope = scope
         self.labelSelector = labelSelector

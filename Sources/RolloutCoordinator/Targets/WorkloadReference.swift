@@ -3,14 +3,14 @@ import RolloutRules
 /// One workload by kind, namespace and name: what the report has one result for.
 public struct WorkloadReference: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The workload's kind.
-    public var kind: WorkloadKind
+    public var kind: Workload.Kind
     /// The workload's namespace.
     public var namespace: String
     /// The workload's name.
     public var name: String
 
     /// Names a workload.
-    public init(kind: WorkloadKind, namespace: String, name: String) {
+    public init(kind: Workload.Kind, namespace: String, name: String) {
         self.kind = kind
         self.namespace = namespace
         self.name = name

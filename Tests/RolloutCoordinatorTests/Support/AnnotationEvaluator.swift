@@ -16,7 +16,7 @@ struct AnnotationEvaluator: WorkloadEvaluator {
     func evaluate(_ observation: RolloutObservation, now: Date) -> (verdict: RolloutVerdict, reevaluateAt: Date?) {
         let annotations = observation.workload.metadata.annotations ?? [:]
         let name = observation.workload.metadata.name
-        let replicas = ReplicaCounts(
+        let replicas = ObservedReplicas(
             desired: 3,
             current: observation.pods.count,
             updated: observation.pods.count,
