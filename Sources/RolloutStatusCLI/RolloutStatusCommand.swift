@@ -11,10 +11,11 @@ public struct RolloutStatusCommand: AsyncParsableCommand {
         commandName: "rollout-status",
         abstract: "Wait until every targeted Kubernetes rollout has succeeded or certainly failed.",
         discussion: """
-            Prints a JSON report on stdout (see schema.json) and exits with: 0 every target succeeded,
-            1 a rollout failed, 2 the --timeout passed, 3 kubeconfig or credentials, 4 the API server
+            Prints a JSON report on stdout (see schema.json) and exits with: 0 every target succeeded, \
+            1 a rollout failed, 2 the --timeout passed, 3 kubeconfig or credentials, 4 the API server \
             failed or refused, 64 bad usage or manifests, 70 internal error, 130/143 interrupted.
-            The original tool's flags (-namespace, -selector, -kubeconfig, -kubecontext, -retry-limit,
+
+            The original tool's flags (-namespace, -selector, -kubeconfig, -kubecontext, -retry-limit, \
             -pending-deadline, -kind-filter, -ignore-secret-not-found, -interval) are accepted too.
             """,
         subcommands: [DemoCommand.self]

@@ -58,7 +58,7 @@ enum ReportFixtures {
             reason: "CrashLoopBackOff",
             message:
                 "Container \"main\" is in \"CrashLoopBackOff\": back-off 20s restarting failed container=main pod=api-6d9f7c8b5-x2x7q_shop(4f1c2e0a-8d1b-4c55-9a51-0f6f3f1f2a10)",
-            rule: "container-crash-loop",
+            rule: "container.crash-loop",
             pod: "api-6d9f7c8b5-x2x7q",
             container: "main",
             initContainer: false,
@@ -142,7 +142,7 @@ enum ReportFixtures {
                     reason: "ImagePullBackOff",
                     message:
                         "Container \"web\" is in \"ImagePullBackOff\": Back-off pulling image \"registry.example.com/shop/web:v2.5.0\"",
-                    rule: "container-image-pull",
+                    rule: "container.image-pull",
                     pod: "web-59c7d8f6b4-q8m2d",
                     container: "web",
                     initContainer: false,
@@ -177,7 +177,7 @@ enum ReportFixtures {
                     code: .resourceLimitsExceeded,
                     reason: "OOMKilled",
                     message: "Container \"redis\" was OOMKilled (exit code 137).",
-                    rule: "container-oom-killed",
+                    rule: "container.oom-killed",
                     pod: "cache-2",
                     container: "redis",
                     initContainer: false,

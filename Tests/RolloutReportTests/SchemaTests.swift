@@ -26,6 +26,10 @@ import Testing
         #expect(try Self.enumValues("programErrorCode") == Set(ProgramErrorCode.allCases.map(\.rawValue)))
     }
 
+    @Test func rulesMatch() throws {
+        #expect(try Self.enumValues("rule") == Set(RolloutRule.allCases.map(\.rawValue)))
+    }
+
     @Test func errorTypesMatch() throws {
         #expect(try Self.enumValues("errorType") == Set(ReportErrorType.allCases.map(\.rawValue)))
     }

@@ -107,7 +107,7 @@ enum Harness {
                     code: .processCrashing,
                     reason: "CrashLoopBackOff",
                     message: "Container \"main\" is in \"CrashLoopBackOff\"",
-                    rule: "container-crash-loop",
+                    rule: "container.crash-loop",
                     log: LogTail(container: "main", previous: true, log: "panic: boom\n", maxLines: 50, maxBytes: 1000)
                 )
             )
