@@ -48,7 +48,8 @@ struct ScenarioLoaderTests {
             ("timeline:\n- create: {kind: Pod, metadata: {name: p}}\n", "bad.yaml:2:", "without 'at'"),
             ("timeline:\n- at: soon\n  delete: {kind: Pod, name: p}\n", "bad.yaml:2:", "duration"),
             ("nmae: typo\n", "bad.yaml:1:", "unknown key 'nmae'"),
-            ("workloads:\n  web: {behaviour: healthy}\n", "bad.yaml:2:", "behaviour model"),
+            ("workloads:\n  web: {behaviour: healthy}\n", "bad.yaml:2:", "unknown key \"web\" in workloads"),
+            ("workloads:\n  deployments:\n  - {name: web, behaviour: crashloop}\n", "bad.yaml:3:", "unknown behaviour"),
             ("objects:\n- kind: Pod\n  metadata: {name: Bad_Name}\n", "bad.yaml:2:", "invalid name"),
         ]
     )

@@ -253,7 +253,8 @@ struct StoreSnapshot: ClusterSnapshot {
     let store: ObjectStore
 
     func objects(kind: String, namespace: String?) -> [JSONValue] {
-        store.list(kind: kind, namespace: namespace).map(\.value)
+        // Unsorted: the behaviour model indexes what it needs, and sorting 10 000 pods per call is waste.
+        store.unsortedObjects(kind: kind, namespace: namespace).map(\.value)
     }
 
     func object(kind: String, namespace: String?, name: String) -> JSONValue? {

@@ -78,13 +78,9 @@ public enum TimelineAction: Sendable, Hashable {
 public typealias BehaviourLoader = @Sendable (_ workloads: Node, _ file: String) throws -> any ClusterBehaviour
 
 extension Scenario {
-    /// The loader used when none is given: the behaviour model of branch `behaviour`, once merged.
+    /// The loader used when none is given: the behaviour model (`BehaviourModel.load(workloads:file:)`).
     public static let defaultBehaviourLoader: BehaviourLoader = { workloads, file in
-        throw ScenarioError(
-            file: file,
-            line: workloads.mark?.line,
-            problem: "'workloads' needs the behaviour model, which this build of the simulator does not include"
-        )
+        try BehaviourModel.load(workloads: workloads, file: file)
     }
 
     /// Loads a scenario file.
