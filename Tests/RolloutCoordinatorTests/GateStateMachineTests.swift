@@ -328,7 +328,7 @@ struct GateStateMachineTests {
         harness.send(.changed(id, .deployment(.deleted(deployment))))
         let failure = try #require(harness.result("web")?.failure)
         #expect(failure.code == .notFound)
-        #expect(failure.rule == "workload.deleted")
+        #expect(failure.rule == RolloutRule.workloadDeleting.rawValue)
     }
 
     @Test("a workload seen by two watches stays while one of them still holds it")

@@ -185,7 +185,7 @@ struct RolloutCoordinatorTests {
         }
         let failure = try #require(deleted.decisiveFailure?.failure)
         #expect(failure.code == .notFound)
-        #expect(failure.rule == "workload.deleted")
+        #expect(failure.rule == RolloutRule.workloadDeleting.rawValue)
         #expect(cluster.openWatches == 0)
     }
 

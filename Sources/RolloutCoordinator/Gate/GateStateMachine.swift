@@ -231,7 +231,7 @@ struct GateStateMachine: Sendable {
             fail(
                 reference,
                 with: notFound(
-                    rule: "workload.deleted",
+                    rule: RolloutRule.workloadDeleting.rawValue,
                     reason: "Deleted",
                     message: "\(reference) was deleted, or no longer matches its selector, while the gate waited for it"
                 ),

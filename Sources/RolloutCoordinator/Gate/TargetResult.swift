@@ -93,8 +93,9 @@ public struct TargetFailure: Sendable, Hashable {
     public var reason: String?
     /// One sentence for people.
     public var message: String
-    /// The stable identifier of the rule that fired: a `RolloutRule` raw value, or one of the gate's own
-    /// (`workload.not-found`, `selection.matched-nothing`, `workload.deleted`).
+    /// The stable identifier of the rule that fired: a `RolloutRule` raw value (a workload deleted while
+    /// waited on is `workload.deleting`), or one of the gate's own: `workload.not-found` (a named workload
+    /// absent from the synced list) and `selection.matched-nothing`.
     public var rule: String
     /// The rules' full account (pod, container, restarts, last termination, counts), when the rules
     /// decided; `nil` for the gate's own not-found failures.
