@@ -20,7 +20,7 @@ struct ScenarioLibraryGateTests {
         var failFast = true
         var timeout: Duration = .seconds(90)
         var thresholds = RolloutThresholds.default
-        /// `nil`: every target succeeds. Otherwise the decisive failure's code.
+        /// The decisive failure's code; `nil` when every target succeeds.
         var code: RolloutFailureCode?
         /// For `timeout`: the gate's deadline passes instead of any failure.
         var deadline = false
