@@ -11,9 +11,11 @@ struct MachineHarness {
     var actions: [GateStateMachine.Action] = []
     var now = Fixtures.baseTime
 
+    /// A machine for `targets`; unless a test says otherwise, namespaces share their watches, so that a
+    /// test names them by namespace alone.
     init(
         _ targets: [GateTarget],
-        policy: GatePolicy = GatePolicy(),
+        policy: GatePolicy = GatePolicy(watchScope: .namespace),
         evaluator: any WorkloadEvaluator = AnnotationEvaluator()
     ) {
         machine = GateStateMachine(targets: targets, policy: policy, evaluator: evaluator, startedAt: Fixtures.baseTime)
@@ -208,7 +210,10 @@ struct GateStateMachineTests {
 
     @Test("no-fail-fast: every failure is reported, the first one is decisive")
     func noFailFastReportsAll() throws {
-        var harness = MachineHarness([.selection(selection)], policy: GatePolicy(failFast: false))
+        var harness = MachineHarness(
+            [.selection(selection)],
+            policy: GatePolicy(failFast: false, watchScope: .namespace)
+        )
         let id = try harness.watch(.workloads(.deployment), namespace: "prod", labels: "tier=front")
         for name in ["api", "web", "worker"] {
             harness.send(.changed(id, .deployment(.upserted(try Fixtures.deployment(name)))))
@@ -257,7 +262,7 @@ struct GateStateMachineTests {
 
     @Test("the deadline turns waiting targets into progressing results with what they wait for")
     func deadlinePassed() throws {
-        var harness = MachineHarness([.named(web)], policy: GatePolicy(timeout: .seconds(300)))
+        var harness = MachineHarness([.named(web)], policy: GatePolicy(timeout: .seconds(300), watchScope: .namespace))
         let deadline = Fixtures.baseTime.addingTimeInterval(300)
         #expect(harness.actions.contains(.wake(at: deadline)))
         let id = try harness.watch(.workloads(.deployment), namespace: "prod")
@@ -280,7 +285,10 @@ struct GateStateMachineTests {
 
     @Test("a target still unlisted at the deadline is reported as waiting for its initial list")
     func deadlineBeforeSync() throws {
-        var harness = MachineHarness([.named(web), .selection(selection)], policy: GatePolicy(timeout: .seconds(5)))
+        var harness = MachineHarness(
+            [.named(web), .selection(selection)],
+            policy: GatePolicy(timeout: .seconds(5), watchScope: .namespace)
+        )
         let deadline = Fixtures.baseTime.addingTimeInterval(5)
         harness.send(.wake(deadline))
         let outcome = try #require(harness.outcome)
@@ -333,7 +341,10 @@ struct GateStateMachineTests {
 
     @Test("a workload seen by two watches stays while one of them still holds it")
     func overlappingWatchesKeepObject() throws {
-        var harness = MachineHarness([.named(web), .selection(selection)], policy: GatePolicy(failFast: false))
+        var harness = MachineHarness(
+            [.named(web), .selection(selection)],
+            policy: GatePolicy(failFast: false, watchScope: .namespace)
+        )
         let named = try harness.watch(.workloads(.deployment), namespace: "prod")
         let selected = try harness.watch(.workloads(.deployment), namespace: "prod", labels: "tier=front")
         let deployment = try Fixtures.deployment("web")
@@ -387,7 +398,7 @@ struct GateStateMachineTests {
 
     @Test("a time-based rule gets a wake-up at the instant it may change, and is judged again then")
     func timeBasedWakeUp() throws {
-        var harness = MachineHarness([.named(web)], policy: GatePolicy(timeout: .seconds(600)))
+        var harness = MachineHarness([.named(web)], policy: GatePolicy(timeout: .seconds(600), watchScope: .namespace))
         let id = try harness.watch(.workloads(.deployment), namespace: "prod")
         let deployment = try Fixtures.deployment(
             "web",
@@ -493,5 +504,49 @@ extension MachineHarness {
             if case .failed(let failure)? = event.verdict { return failure }
         }
         return nil
+    }
+}
+
+@Suite("Dependent watch scopes")
+struct DependentWatchScopeTests {
+    @Test("a workload's pod selector narrows its ReplicaSet and pod watches only in the workload scope")
+    func podSelector() throws {
+        let deployment = try Fixtures.deployment("web")
+        #expect(Workload.deployment(deployment).podSelector == "app=web")
+        let reference = WorkloadReference(kind: .deployment, namespace: "prod", name: "web")
+        let narrowed = WatchSpec.dependents(of: reference, selector: "app=web", scope: .workload)
+        #expect(narrowed.map(\.query.labelSelector) == ["app=web", "app=web", nil])
+        #expect(narrowed.map(\.query.namespace) == ["prod", "prod", "prod"])
+        let shared = WatchSpec.dependents(of: reference, selector: "app=web", scope: .namespace)
+        #expect(shared.map(\.query.labelSelector) == [nil, nil, nil])
+        let cluster = WatchSpec.dependents(of: reference, selector: "app=web", scope: .cluster)
+        #expect(cluster.map(\.query.namespace) == [nil, nil, nil])
+    }
+}
+
+@Suite("Adaptive watch scope")
+struct AdaptiveWatchScopeTests {
+    @Test("a namespace with one target gets watches narrowed to it; one with several shares namespace-wide ones")
+    func adaptive() throws {
+        let selection = WorkloadSelection(scope: .namespaces(["solo", "busy"]), labelSelector: "tier=front")
+        var harness = MachineHarness([.selection(selection)], policy: GatePolicy())
+        let solo = try harness.watch(.workloads(.deployment), namespace: "solo", labels: "tier=front")
+        let busy = try harness.watch(.workloads(.deployment), namespace: "busy", labels: "tier=front")
+        harness.send(.changed(solo, .deployment(.upserted(try Fixtures.deployment("web", namespace: "solo")))))
+        for name in ["api", "cart"] {
+            harness.send(.changed(busy, .deployment(.upserted(try Fixtures.deployment(name, namespace: "busy")))))
+        }
+        harness.sync(solo, .workloads(.deployment))
+        harness.sync(busy, .workloads(.deployment))
+        let opened = Array(harness.openedWatches.values)
+        let soloPods = opened.filter { $0.resource == .pods && $0.query.namespace == "solo" }
+        #expect(soloPods.map(\.query.labelSelector) == ["app=web"])
+        let busyPods = opened.filter { $0.resource == .pods && $0.query.namespace == "busy" }
+        #expect(busyPods.map(\.query.labelSelector) == [nil])
+        #expect(opened.count == 2 + 3 + 3, "two workload watches, then three per namespace either way")
+        // A workload that joins the solo namespace later gets narrowed watches of its own.
+        harness.send(.changed(solo, .deployment(.upserted(try Fixtures.deployment("late", namespace: "solo")))))
+        let late = harness.openedWatches.values.filter { $0.resource == .pods && $0.query.labelSelector == "app=late" }
+        #expect(late.count == 1)
     }
 }

@@ -170,7 +170,7 @@ struct CoordinatorGateRunnerTests {
 
     @Test("the deadline: exit 2 with timeout, naming what was still awaited")
     func deadline() async throws {
-        let (run, _) = try await Self.run(["-l", "app=api", "--timeout", "2s"], scenario: Self.crashingRelease)
+        let (run, _) = try await Self.run(["-l", "app=api", "--timeout", "5s"], scenario: Self.crashingRelease)
         #expect(run.exitCode == .deadlineExceeded)
         let report = try run.report()
         #expect(report.error?.code == .rollout(.timeout))

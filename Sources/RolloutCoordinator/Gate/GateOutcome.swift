@@ -13,13 +13,23 @@ public struct GateOutcome: Sendable {
     public var startedAt: Date
     /// When the gate stopped.
     public var finishedAt: Date
+    /// The watches the gate opened (each one LIST, then a WATCH stream), for `--verbose` and for tests
+    /// of how widely watches are shared.
+    public var watches: [WatchQuery.Described]
 
     /// Describes an outcome.
-    public init(results: [TargetResult], ending: GateEnding, startedAt: Date, finishedAt: Date) {
+    public init(
+        results: [TargetResult],
+        ending: GateEnding,
+        startedAt: Date,
+        finishedAt: Date,
+        watches: [WatchQuery.Described] = []
+    ) {
         self.results = results
         self.ending = ending
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.watches = watches
     }
 
     /// Whether every target succeeded.

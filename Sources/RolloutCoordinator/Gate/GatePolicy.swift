@@ -17,6 +17,10 @@ public struct GatePolicy: Sendable {
     public var detailsTimeout: Duration
     /// How many recent Warning events to keep for each object of a failure (default 10).
     public var eventsPerObject: Int
+    /// How widely the ReplicaSet, pod and event watches are shared (default `.adaptive`: narrowed to the
+    /// workload in a namespace with one target, namespace-wide otherwise; see `docs/architecture.md` for
+    /// the measurements behind the choice).
+    public var watchScope: DependentWatchScope
 
     /// Creates a policy; every argument has the documented default.
     public init(
@@ -25,7 +29,8 @@ public struct GatePolicy: Sendable {
         logTailLines: Int = 50,
         logLimitBytes: Int = 65_536,
         detailsTimeout: Duration = .seconds(5),
-        eventsPerObject: Int = 10
+        eventsPerObject: Int = 10,
+        watchScope: DependentWatchScope = .adaptive
     ) {
         self.failFast = failFast
         self.timeout = timeout
@@ -33,5 +38,19 @@ public struct GatePolicy: Sendable {
         self.logLimitBytes = logLimitBytes
         self.detailsTimeout = detailsTimeout
         self.eventsPerObject = eventsPerObject
+        self.watchScope = watchScope
     }
+}
+
+/// How widely the watches that feed the rules (ReplicaSets, pods, Warning events) are shared.
+public enum DependentWatchScope: Sendable, Hashable, CaseIterable {
+    /// Per namespace, decided when its first targets are resolved: `.workload` for a namespace with one
+    /// target (as many watches, far fewer bytes), `.namespace` for several (the default).
+    case adaptive
+    /// One watch of each kind per namespace that holds targets, shared by all of them.
+    case namespace
+    /// One watch of each kind across all namespaces, shared by every target (needs cluster-wide RBAC).
+    case cluster
+    /// ReplicaSets and pods watched per target with its pod selector; events per namespace.
+    case workload
 }

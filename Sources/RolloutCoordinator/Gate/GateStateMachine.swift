@@ -96,7 +96,12 @@ struct GateStateMachine: Sendable {
     private var queries: [Query] = []
     private var tracked: [WorkloadReference: Tracked] = [:]
     private var emptySelections: [WorkloadSelection: TargetResult] = [:]
-    private var namespaceWatches: [String: [WatchID]] = [:]
+    /// The ReplicaSet, pod and event watches each tracked workload is judged from.
+    private var dependentWatches: [WorkloadReference: [WatchID]] = [:]
+    /// The tracked workloads each of those watches feeds.
+    private var dependents: [WatchID: Set<WorkloadReference>] = [:]
+    /// How each namespace's ReplicaSets and pods are watched, decided when its first target is tracked.
+    private var namespaceScopes: [String: DependentWatchScope] = [:]
     private var failures = 0
     private var scheduledWakes: Set<Date> = []
     private var pendingDetails: [WorkloadReference: DetailsRequest] = [:]
@@ -210,9 +215,7 @@ struct GateStateMachine: Sendable {
             watch.synced = true
             watches[id] = watch
             resolveQueries(now: now)
-            if case .workloads = watch.spec.resource { return }
-            guard let namespace = watch.spec.query.namespace, isReady(namespace) else { return }
-            for reference in tracked.keys.sorted() where reference.namespace == namespace {
+            for reference in (dependents[id] ?? []).sorted() where isReady(reference) {
                 evaluate(reference, now: now)
             }
             return
@@ -249,6 +252,7 @@ struct GateStateMachine: Sendable {
     }
 
     private mutating func resolveQueries(now: Date) {
+        var found: [WorkloadReference] = []
         for index in queries.indices {
             guard case .watching = phase else { return }
             guard case .waitingForSync = queries[index].resolution,
@@ -262,7 +266,7 @@ struct GateStateMachine: Sendable {
             case .named(let reference):
                 guard tracked[reference] == nil else { continue }
                 if members.contains(reference) {
-                    track(reference, now: now)
+                    found.append(reference)
                 } else {
                     tracked[reference] = Tracked()
                     let resource = "\(reference.kind.rawValue)s"
@@ -281,38 +285,62 @@ struct GateStateMachine: Sendable {
                 if members.isEmpty {
                     failEmpty(selection, now: now)
                 } else {
-                    for reference in members.sorted() where tracked[reference] == nil { track(reference, now: now) }
+                    found += members.sorted()
                 }
+            }
+        }
+        let newlyFound = Set(found).filter { tracked[$0] == nil }.sorted()
+        chooseWatchScopes(for: newlyFound)
+        for reference in newlyFound { track(reference, now: now) }
+    }
+
+    /// Decides, for each namespace seen for the first time, how its ReplicaSets and pods are watched.
+    ///
+    /// With the adaptive scope a namespace that holds one target gets watches narrowed to that workload's
+    /// pod selector (the same four watches as namespace-wide ones, but none of the namespace's other pods
+    /// cross the wire), and a namespace with several targets shares namespace-wide watches (a fixed three,
+    /// however many targets). `docs/architecture.md` has the measurements.
+    private mutating func chooseWatchScopes(for references: [WorkloadReference]) {
+        let counts = Dictionary(grouping: references, by: \.namespace).mapValues(\.count)
+        for (namespace, count) in counts where namespaceScopes[namespace] == nil {
+            switch policy.watchScope {
+            case .adaptive: namespaceScopes[namespace] = count == 1 ? .workload : .namespace
+            case let scope: namespaceScopes[namespace] = scope
             }
         }
     }
 
     private mutating func track(_ reference: WorkloadReference, now: Date) {
         guard case .watching = phase else { return }
-        tracked[reference] = Tracked(uid: store.workload(reference)?.metadata.uid)
-        if namespaceWatches[reference.namespace] == nil {
-            namespaceWatches[reference.namespace] = WatchSpec.dependents(in: reference.namespace).map { openWatch($0) }
-        }
-        if isReady(reference.namespace) {
+        let workload = store.workload(reference)
+        tracked[reference] = Tracked(uid: workload?.metadata.uid)
+        chooseWatchScopes(for: [reference])
+        let scope = namespaceScopes[reference.namespace] ?? .namespace
+        let specs = WatchSpec.dependents(of: reference, selector: workload?.podSelector, scope: scope)
+        let ids = specs.map { openWatch($0) }
+        dependentWatches[reference] = ids
+        for id in ids { dependents[id, default: []].insert(reference) }
+        if isReady(reference) {
             evaluate(reference, now: now)
         } else {
             tracked[reference]?.progress = TargetProgress(
-                message:
-                    "Waiting for the initial list of ReplicaSets, pods and events in namespace \(reference.namespace)"
+                message: "Waiting for the initial list of ReplicaSets, pods and Warning events in "
+                    + (specs.first?.query.namespace.map { "namespace \($0)" } ?? "all namespaces")
             )
             show(reference)
         }
     }
 
-    private func isReady(_ namespace: String) -> Bool {
-        guard let ids = namespaceWatches[namespace] else { return false }
+    /// Whether every watch the workload is judged from has delivered its initial list.
+    private func isReady(_ reference: WorkloadReference) -> Bool {
+        guard let ids = dependentWatches[reference] else { return false }
         return ids.allSatisfy { watches[$0]?.synced == true }
     }
 
     // MARK: - Evaluation
 
     private mutating func evaluate(_ reference: WorkloadReference, now: Date) {
-        guard case .watching = phase, tracked[reference]?.isWaiting == true, isReady(reference.namespace),
+        guard case .watching = phase, tracked[reference]?.isWaiting == true, isReady(reference),
             let observation = store.observation(of: reference)
         else { return }
         let (verdict, reevaluateAt) = evaluator.evaluate(observation, now: now)
@@ -546,7 +574,10 @@ struct GateStateMachine: Sendable {
             )
         }
         results.sort { $0.subject < $1.subject }
-        phase = .finished(GateOutcome(results: results, ending: ending, startedAt: startedAt, finishedAt: now))
+        let opened = watches.sorted { $0.key < $1.key }.map { $0.value.spec.described }
+        phase = .finished(
+            GateOutcome(results: results, ending: ending, startedAt: startedAt, finishedAt: now, watches: opened)
+        )
     }
 
     // MARK: - Output

@@ -17,7 +17,10 @@ struct WatchSpec: Sendable, Hashable, CustomStringConvertible {
     var resource: Resource
     var query: WatchQuery
 
-    var description: String {
+    var description: String { described.description }
+
+    /// The watch as the outcome lists it.
+    var described: WatchQuery.Described {
         let name =
             switch resource {
             case .workloads(let kind): "\(kind.rawValue)s"
@@ -25,14 +28,22 @@ struct WatchSpec: Sendable, Hashable, CustomStringConvertible {
             case .pods: "pods"
             case .warningEvents: "warning events"
             }
-        return "\(name) in \(query)"
+        return WatchQuery.Described(resource: name, query: query)
     }
 
-    /// The watches that feed the rules for workloads in `namespace`, besides the workloads themselves.
-    static func dependents(in namespace: String) -> [WatchSpec] {
-        [
-            WatchSpec(resource: .replicaSets, query: WatchQuery(namespace: namespace)),
-            WatchSpec(resource: .pods, query: WatchQuery(namespace: namespace)),
+    /// The watches that feed the rules for one workload, besides the workload itself.
+    ///
+    /// With `.namespace` they are shared by every workload of the namespace; with `.cluster` by every
+    /// workload; with `.workload` the ReplicaSets and pods are narrowed by the workload's own pod
+    /// selector (`selector`; namespace-wide when it has none) while events stay namespace-wide, since
+    /// events carry no labels. `.adaptive` is decided per namespace before this is called; here it
+    /// means `.namespace`.
+    static func dependents(of reference: WorkloadReference, selector: String?, scope: DependentWatchScope) -> [WatchSpec] {
+        let namespace: String? = scope == .cluster ? nil : reference.namespace
+        let labels = scope == .workload ? selector : nil
+        return [
+            WatchSpec(resource: .replicaSets, query: WatchQuery(namespace: namespace, labelSelector: labels)),
+            WatchSpec(resource: .pods, query: WatchQuery(namespace: namespace, labelSelector: labels)),
             WatchSpec(resource: .warningEvents, query: WatchQuery(namespace: namespace, fieldSelector: "type=Warning")),
         ]
     }

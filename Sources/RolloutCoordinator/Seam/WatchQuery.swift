@@ -24,4 +24,21 @@ public struct WatchQuery: Sendable, Hashable, CustomStringConvertible {
         if let fieldSelector { parts.append("fields \(fieldSelector)") }
         return parts.joined(separator: ", ")
     }
+
+    /// One watch as a person reads it: the kind of object and the query, such as `pods in namespace prod`.
+    public struct Described: Sendable, Hashable, CustomStringConvertible {
+        /// The plural resource, such as `pods` or `deployments`.
+        public var resource: String
+        /// Which objects.
+        public var query: WatchQuery
+
+        /// Describes a watch.
+        public init(resource: String, query: WatchQuery) {
+            self.resource = resource
+            self.query = query
+        }
+
+        /// `pods in namespace prod, labels app=web`.
+        public var description: String { "\(resource) in \(query)" }
+    }
 }

@@ -144,3 +144,21 @@ extension WorkloadReference {
         self.init(kind: kind, namespace: metadata.namespace ?? "", name: metadata.name)
     }
 }
+
+extension Workload {
+    /// The workload's pod selector (`spec.selector`) in kubectl's grammar, for narrowing watches to its own
+    /// ReplicaSets and pods; `nil` when it has none or it cannot be rendered.
+    var podSelector: String? {
+        let spec: LabelSelectorSpec?
+        switch self {
+        case .deployment(let object): spec = object.spec.selector
+        case .statefulSet(let object): spec = object.spec.selector
+        case .daemonSet(let object): spec = object.spec.selector
+        case .job(let object): spec = object.spec.selector
+        }
+        // The API server validated the selector when it stored the object; one it would reject only means the
+        // watch is not narrowed, which changes nothing but its size.
+        guard let spec, let selector = try? LabelSelector(spec), !selector.isEverything else { return nil }
+        return selector.description
+    }
+}
