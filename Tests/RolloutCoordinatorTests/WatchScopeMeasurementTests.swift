@@ -6,9 +6,10 @@ import Testing
 
 @testable import RolloutCoordinator
 
-/// Measures what each way of sharing the ReplicaSet, pod and event watches costs the API server, with
-/// the simulator's counters, on one release: 10 namespaces × 10 Deployments of 2 replicas, plus 200 pods
-/// per namespace that no target owns. The numbers behind the default are in `docs/architecture.md`;
+/// Measures what each way of sharing the ReplicaSet, pod and event watches costs the API server.
+///
+/// With the simulator's counters, on one release: 10 namespaces × 10 Deployments of 2 replicas, plus 200
+/// pods per namespace that no target owns. The numbers behind the default are in `docs/architecture.md`;
 /// the test asserts the structural counts (how many watches each scope opens) and that every scope
 /// reaches the same verdicts, and prints the rest.
 @Suite("Watch scope: what each sharing costs", .serialized, .timeLimit(.minutes(5)))

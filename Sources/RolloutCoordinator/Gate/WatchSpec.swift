@@ -38,7 +38,11 @@ struct WatchSpec: Sendable, Hashable, CustomStringConvertible {
     /// selector (`selector`; namespace-wide when it has none) while events stay namespace-wide, since
     /// events carry no labels. `.adaptive` is decided per namespace before this is called; here it
     /// means `.namespace`.
-    static func dependents(of reference: WorkloadReference, selector: String?, scope: DependentWatchScope) -> [WatchSpec] {
+    static func dependents(
+        of reference: WorkloadReference,
+        selector: String?,
+        scope: DependentWatchScope
+    ) -> [WatchSpec] {
         let namespace: String? = scope == .cluster ? nil : reference.namespace
         let labels = scope == .workload ? selector : nil
         return [
