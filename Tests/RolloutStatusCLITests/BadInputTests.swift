@@ -19,6 +19,8 @@ import Testing
         (["-l", "a=b", "--kind", "pod"], "unknown kind \"pod\" in --kind"),
         (["-l", "a=b", "-kind-filter", "cronjob"], "unknown kind \"cronjob\" in -kind-filter"),
         (["-A", "-n", "shop", "-l", "a=b"], "-A (all namespaces) cannot be combined with -n shop"),
+        (["-namespace", "", "-n", "shop", "-l", "a=b"], "-namespace \"\" (all namespaces) cannot be combined"),
+        (["-n", "", "-l", "a=b"], "invalid namespace \"\""),
         ([], "nothing to wait for"),
         (["-n", "shop"], "nothing to wait for"),
         (["-n", "Shop_1", "-l", "a=b"], "invalid namespace \"Shop_1\""),

@@ -39,8 +39,14 @@ import Testing
         #expect(request.namespaces == .named(expected))
     }
 
+    @Test func anEmptySelectorExplicitlySelectsEveryWorkload() async throws {
+        #expect(try await Self.request(["-l", ""]).selector == "")
+        #expect(try await Self.request(["-selector", "", "-namespace", "shop"]).selector == "")
+    }
+
     @Test func allNamespaces() async throws {
         #expect(try await Self.request(["-A", "-l", "tier=api"]).namespaces == .all)
+        #expect(try await Self.request(["-namespace", "", "-l", "tier=api"]).namespaces == .all)
         #expect(try await Self.request(["--all-namespaces", "-l", "tier=api"]).namespaces == .all)
     }
 
@@ -159,6 +165,17 @@ import Testing
         #expect(request.manifestTargets.map(\.name) == ["web", "worker"])
         #expect(request.skipped.map(\.kind) == ["Service"])
         #expect(request.selector == nil)
+    }
+
+    @Test func aProgramErrorAfterManifestsWereReadKeepsTheSkippedObjects() async throws {
+        let yaml =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+        let runner = ScriptedRunner(.error(ClassifiedError(programErrorCode: .forbidden, description: "403")))
+        let run = await Harness.run(["-f", "-", "-n", "shop"], runner: runner, stdin: yaml)
+        #expect(run.exitCode == .apiFailure)
+        let report = try run.report()
+        #expect(report.skipped.map(\.kind) == ["Service"])
+        #expect(report.summary.skipped == 1)
     }
 
     @Test func textOutputPrintsTheTableInsteadOfJSON() async {

@@ -43,9 +43,10 @@ extension RolloutStatusCommand {
     public func invocation() throws(GateUsageError) -> GateInvocation {
         var notes: [String] = []
 
-        // Namespaces.
+        // Namespaces. The original's `-namespace ""` (its default) listed every namespace.
+        let originalAll = targets.originalNamespace.contains { $0.trimmingSpaces().isEmpty }
         var namespaces: [String] = []
-        for value in targets.namespace + targets.originalNamespace {
+        for value in targets.namespace + targets.originalNamespace.filter({ !$0.trimmingSpaces().isEmpty }) {
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let name = part.trimmingSpaces()
                 guard NamespaceName.isValid(name) else {
@@ -56,8 +57,10 @@ extension RolloutStatusCommand {
                 if !namespaces.contains(name) { namespaces.append(name) }
             }
         }
-        if targets.allNamespaces && !namespaces.isEmpty {
-            throw GateUsageError("-A (all namespaces) cannot be combined with -n \(namespaces.joined(separator: ","))")
+        let allNamespaces = targets.allNamespaces || originalAll
+        if allNamespaces && !namespaces.isEmpty {
+            let flag = targets.allNamespaces ? "-A (all namespaces)" : "-namespace \"\" (all namespaces)"
+            throw GateUsageError("\(flag) cannot be combined with -n \(namespaces.joined(separator: ","))")
         }
 
         // Selector.
@@ -79,7 +82,7 @@ extension RolloutStatusCommand {
         if selector == nil && manifestPaths.isEmpty {
             throw GateUsageError("nothing to wait for: give a label selector (-l) or manifests (-f)")
         }
-        if targets.allNamespaces && selector == nil {
+        if allNamespaces && selector == nil {
             throw GateUsageError("-A applies to a label selector (-l); manifests (-f) name their own namespaces")
         }
         if targets.recursive && manifestPaths.isEmpty {
@@ -186,7 +189,7 @@ extension RolloutStatusCommand {
         let verbosity: Verbosity = output.quiet ? .quiet : output.verbose ? .verbose : .normal
 
         let namespaceScope: NamespaceScope =
-            targets.allNamespaces ? .all : namespaces.isEmpty ? .contextDefault : .named(namespaces)
+            allNamespaces ? .all : namespaces.isEmpty ? .contextDefault : .named(namespaces)
         let request = GateRequest(
             namespaces: namespaceScope,
             selector: selector,

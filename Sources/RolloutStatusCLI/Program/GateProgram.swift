@@ -122,6 +122,7 @@ public struct GateProgram: Sendable {
         if invocation.request.verbosity > .quiet {
             for note in invocation.notes { standardError.line(note) }
         }
+        var skipped: [SkippedObject] = []
         do {
             var request = invocation.request
             if !invocation.manifestPaths.isEmpty {
@@ -131,6 +132,7 @@ public struct GateProgram: Sendable {
                 ).load(paths: invocation.manifestPaths, recursive: invocation.recursive)
                 request.manifestTargets = try Self.placed(manifests.workloads, in: request.namespaces)
                 request.skipped = manifests.skipped
+                skipped = manifests.skipped
                 if request.selector == nil && request.manifestTargets.isEmpty {
                     throw GateUsageError(
                         "the manifests hold no \(request.kinds.map(\.rawValue).joined(separator: ", ")) to wait for"
@@ -141,12 +143,19 @@ public struct GateProgram: Sendable {
             let report = try await runner.run(request, diagnostics: standardError)
             return deliver(report, invocation: invocation)
         } catch {
-            return fail(with: error, invocation: invocation, started: started)
+            return fail(with: error, invocation: invocation, started: started, skipped: skipped)
         }
     }
 
     /// Turns an error into a report, prints its one line on stderr and delivers the report.
-    private func fail(with error: any Error, invocation: GateInvocation?, started: Started) -> GateExitCode {
+    ///
+    /// The report keeps the manifest objects already skipped, so an API error still shows what was read.
+    private func fail(
+        with error: any Error,
+        invocation: GateInvocation?,
+        started: Started,
+        skipped: [SkippedObject] = []
+    ) -> GateExitCode {
         let (reportError, _) = ErrorPresentation.classify(error)
         standardError.line(
             "rollout-status: \(reportError.code.rawValue): \(UntrustedText.singleLine(reportError.message))"
@@ -154,7 +163,7 @@ public struct GateProgram: Sendable {
         let report = GateReport(
             timing: started.timing(wallClock: wallClock),
             results: [],
-            skipped: [],
+            skipped: skipped,
             conclusion: .error(reportError)
         )
         return deliver(report, invocation: invocation)
