@@ -27,7 +27,7 @@ public enum RolloutCoordinator {
         thresholds: RolloutThresholds = .default,
         source: some ClusterSource,
         clock: some GateClock = SystemGateClock(),
-        interruptions: AsyncStream<GateInterruption>? = nil,
+        interruptions: (any AsyncSequence<GateInterruption, Never> & Sendable)? = nil,
         progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in }
     ) async -> GateOutcome {
         await run(
@@ -48,7 +48,7 @@ public enum RolloutCoordinator {
         evaluator: any WorkloadEvaluator,
         source: some ClusterSource,
         clock: some GateClock,
-        interruptions: AsyncStream<GateInterruption>?,
+        interruptions: (any AsyncSequence<GateInterruption, Never> & Sendable)?,
         progress: @escaping @Sendable (ProgressEvent) -> Void
     ) async -> GateOutcome {
         var machine = GateStateMachine(targets: targets, policy: policy, evaluator: evaluator, startedAt: clock.now)

@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import RolloutCoordinator
 import RolloutReport
+import UnixSignals
 
 /// The runner the binary uses: the kubeconfig resolved into a client, the coordinator run over it, and
 /// its outcome turned into the report.
@@ -14,19 +15,32 @@ public struct CoordinatorGateRunner: GateRunner {
     let environment: @Sendable (_ diagnostics: @escaping @Sendable (String) -> Void) -> KubeClientEnvironment
     /// The wall clock the gate judges and sleeps by.
     let clock: any GateClock
-    /// Makes the stream whose first element stops the gate (SIGINT, SIGTERM), if any.
-    let interruptions: @Sendable () -> AsyncStream<GateInterruption>?
+    /// Makes the sequence whose first element stops the gate (SIGINT, SIGTERM), if any.
+    let interruptions: @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)?
 
-    /// The runner of this process: its environment and the system clock.
+    /// The runner of this process: its environment, the system clock, and SIGINT/SIGTERM.
+    ///
+    /// While the gate runs, the two signals are trapped instead of killing the process: the first one
+    /// stops the gate, which still prints its partial report, and the exit code says which signal it was
+    /// (130 or 143).
     public init() {
-        self.init(environment: { KubeClientEnvironment.live(diagnostics: $0) })
+        self.init(
+            environment: { KubeClientEnvironment.live(diagnostics: $0) },
+            interruptions: {
+                await UnixSignalsSequence(trapping: .sigint, .sigterm).map { signal in
+                    signal == .sigterm ? GateInterruption.terminationSignal : .interruptSignal
+                }
+            }
+        )
     }
 
     /// A runner with its environment, clock and interruptions injected.
     public init(
         environment: @escaping @Sendable (_ diagnostics: @escaping @Sendable (String) -> Void) -> KubeClientEnvironment,
         clock: any GateClock = SystemGateClock(),
-        interruptions: @escaping @Sendable () -> AsyncStream<GateInterruption>? = { nil }
+        interruptions: @escaping @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)? = {
+            nil
+        }
     ) {
         self.environment = environment
         self.clock = clock
@@ -46,7 +60,7 @@ public struct CoordinatorGateRunner: GateRunner {
         let targets = request.targets(contextNamespace: configuration.namespace)
         let showProgress = request.verbosity > .quiet
         let clock = clock
-        let interruptions = interruptions()
+        let interruptions = await interruptions()
         let outcome = try await withKubeClient(configuration, environment: environment) { client in
             await RolloutCoordinator.run(
                 targets: targets,

@@ -19,7 +19,7 @@ struct GateRun {
         policy: GatePolicy = GatePolicy(),
         thresholds: RolloutThresholds = .default,
         evaluator: (any WorkloadEvaluator)? = nil,
-        interruptions: AsyncStream<GateInterruption>? = nil,
+        interruptions: (any AsyncSequence<GateInterruption, Never> & Sendable)? = nil,
         source: (any ClusterSource)? = nil,
         script: @escaping @Sendable (ProgressLog) async throws -> Void = { _ in }
     ) async throws -> GateOutcome {
