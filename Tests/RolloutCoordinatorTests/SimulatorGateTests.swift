@@ -150,10 +150,17 @@ struct SimulatorGateTests {
             #expect(tail.request.previous, "the crashed instance's log, not the waiting one's")
             #expect(tail.text == "starting cart\npanic: cannot reach redis at cart-cache:6379\n")
             #expect(failure.details.events.map(\.reason) == ["BackOff"])
+            // The ready workloads were ready a second before the crash, but each namespace's watches deliver
+            // on their own, so on a loaded machine the crash may be judged first: succeeded or cancelled.
+            // The workers never finish: cancelled.
             for result in outcome.results where result.subject != decisive.subject {
-                let expected: TargetVerdict = result.subject.description.contains("worker") ? .cancelled : .succeeded
-                #expect(result.verdict == expected, "\(result.subject)")
+                if result.subject.description.contains("worker") {
+                    #expect(result.verdict == .cancelled, "\(result.subject)")
+                } else {
+                    #expect(result.verdict == .succeeded || result.verdict == .cancelled, "\(result.subject)")
+                }
             }
+            #expect(outcome.results.contains { $0.verdict == .succeeded }, "at least the first-ready ones succeeded")
             // One workload watch per namespace, and ReplicaSets, pods and events per namespace: 3 × 4.
             #expect(sim.statistics.watchStreamsOpened == 12)
             print("multi-namespace release: failed fast after \(elapsed); \(openAtReturn) streams open at return")
