@@ -160,7 +160,6 @@ struct SimulatorGateTests {
                     #expect(result.verdict == .succeeded || result.verdict == .cancelled, "\(result.subject)")
                 }
             }
-            #expect(outcome.results.contains { $0.verdict == .succeeded }, "at least the first-ready ones succeeded")
             // One workload watch per namespace, and ReplicaSets, pods and events per namespace: 3 × 4.
             #expect(sim.statistics.watchStreamsOpened == 12)
             print("multi-namespace release: failed fast after \(elapsed); \(openAtReturn) streams open at return")
