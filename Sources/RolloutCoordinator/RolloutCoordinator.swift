@@ -52,8 +52,7 @@ public enum RolloutCoordinator {
         progress: @escaping @Sendable (ProgressEvent) -> Void
     ) async -> GateOutcome {
         var machine = GateStateMachine(targets: targets, policy: policy, evaluator: evaluator, startedAt: clock.now)
-        let (inbox, mailbox) = AsyncStream<GateStateMachine.Input>.makeStream()
-        defer { mailbox.finish() }
+        let mailbox = Mailbox<GateStateMachine.Input>()
         return await withDiscardingTaskGroup { group in
             var stopped = false
             var inlineDetails: [(WorkloadReference, DetailsRequest)] = []
@@ -68,7 +67,7 @@ public enum RolloutCoordinator {
                         guard !stopped else { continue }
                         group.addTask {
                             do { try await clock.sleep(until: instant) } catch { return }
-                            mailbox.yield(.wake(instant))
+                            mailbox.post(.wake(instant))
                         }
                     case .fetchDetails(let reference, let request):
                         if stopped {
@@ -81,7 +80,7 @@ public enum RolloutCoordinator {
                                     clock: clock,
                                     timeout: policy.detailsTimeout
                                 )
-                                mailbox.yield(.detailsFetched(reference, details))
+                                mailbox.post(.detailsFetched(reference, details))
                             }
                         }
                     case .progress(let event):
@@ -97,12 +96,11 @@ public enum RolloutCoordinator {
             if let interruptions, !stopped {
                 group.addTask {
                     for await reason in interruptions {
-                        mailbox.yield(.interrupted(reason))
+                        mailbox.post(.interrupted(reason))
                         return
                     }
                 }
             }
-            var iterator = inbox.makeAsyncIterator()
             while machine.outcome == nil {
                 if stopped {
                     // The group is cancelled: fetch the details the verdict still needs from this task.
@@ -122,12 +120,13 @@ public enum RolloutCoordinator {
                     }
                     continue
                 }
-                guard let input = await iterator.next() else {
-                    // The task running the gate was cancelled: the stream ends, the gate reports what it has.
+                let inputs = await mailbox.takeAll()
+                guard !inputs.isEmpty else {
+                    // The task running the gate was cancelled: the gate reports what it has.
                     perform(machine.handle(.interrupted(.cancelled), now: clock.now))
                     continue
                 }
-                perform(machine.handle(input, now: clock.now))
+                perform(machine.handle(inputs, now: clock.now))
             }
             group.cancelAll()
             return machine.outcome
@@ -145,31 +144,31 @@ public enum RolloutCoordinator {
         _ id: WatchID,
         _ spec: WatchSpec,
         source: some ClusterSource,
-        into mailbox: AsyncStream<GateStateMachine.Input>.Continuation
+        into mailbox: Mailbox<GateStateMachine.Input>
     ) async {
         do {
             switch spec.resource {
             case .workloads(.deployment):
-                try await source.watch(Deployment.self, spec.query) { mailbox.yield(.changed(id, .deployment($0))) }
+                try await source.watch(Deployment.self, spec.query) { mailbox.post(.changed(id, .deployment($0))) }
             case .workloads(.statefulSet):
-                try await source.watch(StatefulSet.self, spec.query) { mailbox.yield(.changed(id, .statefulSet($0))) }
+                try await source.watch(StatefulSet.self, spec.query) { mailbox.post(.changed(id, .statefulSet($0))) }
             case .workloads(.daemonSet):
-                try await source.watch(DaemonSet.self, spec.query) { mailbox.yield(.changed(id, .daemonSet($0))) }
+                try await source.watch(DaemonSet.self, spec.query) { mailbox.post(.changed(id, .daemonSet($0))) }
             case .workloads(.job):
-                try await source.watch(Job.self, spec.query) { mailbox.yield(.changed(id, .job($0))) }
+                try await source.watch(Job.self, spec.query) { mailbox.post(.changed(id, .job($0))) }
             case .replicaSets:
-                try await source.watch(ReplicaSet.self, spec.query) { mailbox.yield(.changed(id, .replicaSet($0))) }
+                try await source.watch(ReplicaSet.self, spec.query) { mailbox.post(.changed(id, .replicaSet($0))) }
             case .pods:
-                try await source.watch(Pod.self, spec.query) { mailbox.yield(.changed(id, .pod($0))) }
+                try await source.watch(Pod.self, spec.query) { mailbox.post(.changed(id, .pod($0))) }
             case .warningEvents:
-                try await source.watch(Event.self, spec.query) { mailbox.yield(.changed(id, .event($0))) }
+                try await source.watch(Event.self, spec.query) { mailbox.post(.changed(id, .event($0))) }
             }
             if Task.isCancelled { return }
-            mailbox.yield(.watchFailed(id, WatchEndedError(watch: spec.description)))
+            mailbox.post(.watchFailed(id, WatchEndedError(watch: spec.description)))
         } catch {
             // Cancellation is how the gate stops watching; it is never a failure of the rollout or the API.
             if Task.isCancelled || error is CancellationError { return }
-            mailbox.yield(.watchFailed(id, error))
+            mailbox.post(.watchFailed(id, error))
         }
     }
 

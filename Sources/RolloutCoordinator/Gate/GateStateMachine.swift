@@ -108,6 +108,8 @@ struct GateStateMachine: Sendable {
     private var unrequestedDetails: [WorkloadReference] = []
     private var actions: [Action] = []
     private var stopped = false
+    /// Workloads whose observation changed in the inputs being handled, judged once at the end.
+    private var dirty: Set<WorkloadReference> = []
 
     init(targets: [GateTarget], policy: GatePolicy, evaluator: any WorkloadEvaluator, startedAt: Date) {
         self.policy = policy
@@ -138,6 +140,27 @@ struct GateStateMachine: Sendable {
 
     /// Handles one input at `now` (the clock's reading when the input is handled).
     mutating func handle(_ input: Input, now: Date) -> [Action] {
+        handle([input], now: now)
+    }
+
+    /// Handles inputs that arrived together, then judges each workload they touched once, in its final
+    /// state: a burst of pod updates costs one evaluation per workload, not one per update.
+    mutating func handle(_ inputs: [Input], now: Date) -> [Action] {
+        var now = now
+        for input in inputs {
+            if case .wake(let instant) = input { now = max(now, instant) }
+            handle(one: input, now: now)
+        }
+        if case .watching = phase {
+            for reference in dirty.sorted() { evaluate(reference, now: now) }
+        }
+        dirty.removeAll()
+        if case .watching = phase { completeIfDecided(now: now) }
+        if case .finished = phase {} else { scheduleWake() }
+        return takeActions()
+    }
+
+    private mutating func handle(one input: Input, now: Date) {
         switch (phase, input) {
         case (.finished, _):
             break
@@ -145,13 +168,12 @@ struct GateStateMachine: Sendable {
             apply(change, from: id, now: now)
         case (.watching, .wake(let instant)):
             scheduledWakes.remove(instant)
-            let now = max(now, instant)
             if let deadline, now >= deadline {
                 conclude(.deadlinePassed, now: now)
             } else {
                 for reference in tracked.keys.sorted() {
                     guard let due = tracked[reference]?.reevaluateAt, due <= now else { continue }
-                    evaluate(reference, now: now)
+                    dirty.insert(reference)
                 }
             }
         case (.watching, .watchFailed(let id, let error)):
@@ -171,9 +193,6 @@ struct GateStateMachine: Sendable {
         case (.collectingDetails, .changed), (.collectingDetails, .watchFailed):
             break
         }
-        if case .watching = phase { completeIfDecided(now: now) }
-        if case .finished = phase {} else { scheduleWake() }
-        return takeActions()
     }
 
     // MARK: - Watches and resolution
@@ -215,9 +234,7 @@ struct GateStateMachine: Sendable {
             watch.synced = true
             watches[id] = watch
             resolveQueries(now: now)
-            for reference in (dependents[id] ?? []).sorted() where isReady(reference) {
-                evaluate(reference, now: now)
-            }
+            for reference in dependents[id] ?? [] where isReady(reference) { dirty.insert(reference) }
             return
         }
         let update = store.apply(change, from: id)
@@ -248,7 +265,7 @@ struct GateStateMachine: Sendable {
             }
             if resolvedSelection { track(reference, now: now) }
         }
-        for reference in update.touched.sorted() { evaluate(reference, now: now) }
+        dirty.formUnion(update.touched)
     }
 
     private mutating func resolveQueries(now: Date) {
@@ -321,7 +338,7 @@ struct GateStateMachine: Sendable {
         dependentWatches[reference] = ids
         for id in ids { dependents[id, default: []].insert(reference) }
         if isReady(reference) {
-            evaluate(reference, now: now)
+            dirty.insert(reference)
         } else {
             tracked[reference]?.progress = TargetProgress(
                 message: "Waiting for the initial list of ReplicaSets, pods and Warning events in "
