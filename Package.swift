@@ -124,7 +124,12 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "TestSupport", .product(name: "KubeModel", package: "Core")],
+            dependencies: [
+                "KubeClient", "TestSupport", "KubeSimulator", .product(name: "KubeModel", package: "Core"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -146,9 +151,13 @@ let package = Package(
             name: "KubeSimulatorTests",
             dependencies: [
                 "KubeSimulator",
+                "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -48,6 +48,41 @@ public enum KubeClientError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What the user has to fix, for mapping to exit and report codes in one switch.
+    public enum Category: String, Sendable, Hashable, CaseIterable {
+        /// The kubeconfig, context, certificates or flags (exit 3).
+        case configuration
+        /// Credentials could not be obtained, or the server's TLS identity was not trusted (exit 3).
+        case credentials
+        /// 401: the server did not accept the credentials (exit 4, `unauthorized`).
+        case unauthorized
+        /// 403: RBAC denies the request (exit 4, `forbidden`).
+        case forbidden
+        /// 404: the object or resource does not exist.
+        case notFound
+        /// Unreachable, timed out, throttled, failing or answering nonsense (exit 4, `api-unavailable`).
+        case unavailable
+        /// The caller cancelled (never a rollout failure).
+        case cancelled
+    }
+
+    /// The category of this error.
+    public var category: Category {
+        switch self {
+        case .invalidConfiguration: .configuration
+        case .credentials, .tlsVerification, .tlsHandshake: .credentials
+        case .unreachable, .timeout, .malformedResponse, .watchGaveUp: .unavailable
+        case .cancelled: .cancelled
+        case .api(let failure):
+            switch failure.kind {
+            case .unauthorized: .unauthorized
+            case .forbidden: .forbidden
+            case .notFound: .notFound
+            case .gone, .tooManyRequests, .serverError, .otherClientError: .unavailable
+            }
+        }
+    }
+
     /// The HTTP status of an API failure, if this is one.
     public var httpStatus: Int? {
         if case .api(let failure) = self { return failure.status }
@@ -81,7 +116,11 @@ public struct RequestDescription: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var text = "\(verb) \(resource)"
         if let name { text += " \"\(name)\"" }
-        if let namespace { text += " in namespace \"\(namespace)\"" } else if name == nil { text += " in all namespaces" }
+        if let namespace {
+            text += " in namespace \"\(namespace)\""
+        } else if name == nil {
+            text += " in all namespaces"
+        }
         return text + " at \(server)"
     }
 }

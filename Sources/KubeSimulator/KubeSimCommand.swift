@@ -26,7 +26,7 @@ extension KubeSimCommand {
                 the contexts sim-cert (the current one; a client certificate), sim-token and sim-basic, plus one \
                 file per context next to it (PATH-cert, PATH-token, PATH-basic). Faults and counters are under \
                 /sim/ on the same port (GET /sim/stats, POST /sim/faults, POST /sim/watches/close, \
-                POST /sim/history/expire, POST /sim/go-away?seconds=N, PUT /sim/tokens).
+                POST /sim/history/expire, POST /sim/go-away?seconds=N, PUT /sim/tokens, POST /sim/clock/advance?seconds=N).
                 """
         )
 
@@ -62,6 +62,13 @@ extension KubeSimCommand {
         @Option(name: .long, help: "An extra DNS name in the server certificate (repeatable).")
         public var serverName: [String] = []
 
+        /// Scenario time under test control.
+        @Flag(
+            name: .long,
+            help: "Scenario time stands still until POST /sim/clock/advance?seconds=N moves it (for tests)."
+        )
+        public var manualClock = false
+
         /// Request logging.
         @Flag(name: .long, help: "Log every request to stderr.")
         public var verbose = false
@@ -72,11 +79,8 @@ extension KubeSimCommand {
         /// Runs the server until a signal arrives.
         public func run() async throws {
             let scenario: Scenario
-            do {
-                scenario = try scenarioFile.map { try Scenario.load(file: $0) } ?? .empty
-            } catch {
-                throw ValidationError("\(error)")
-            }
+            // A ScenarioError prints as one line, `FILE:LINE: problem`, and exits 1 (no usage text).
+            scenario = try scenarioFile.map { try Scenario.load(file: $0) } ?? .empty
             var configuration = KubeSimulatorConfiguration()
             configuration.port = port
             configuration.transport = http ? .http : .https
@@ -89,6 +93,7 @@ extension KubeSimCommand {
             configuration.historyLimit = historySize
             configuration.bookmarkInterval = .milliseconds(Int64(bookmarkInterval * 1000))
             configuration.extraServerNames = serverName
+            if manualClock { configuration.clock = ManualClock() }
             let standardError = StandardError()
             if verbose { configuration.requestLog = { standardError.write($0) } }
             configuration.diagnostics = { standardError.write($0) }

@@ -230,6 +230,18 @@ def test_kubectl_apply_set_image_restart_and_scale(client_scenario, tmp_path):
         annotations = running.json("get", "deployment/api")["metadata"]["annotations"]
         assert annotations["deployment.kubernetes.io/revision"] == "2"
 
+        result = running.kubectl("rollout", "pause", "deployment/api")
+        assert result.returncode == 0, result.stderr
+        deadline = time.monotonic() + 30
+        reason = None
+        while time.monotonic() < deadline and reason != "DeploymentPaused":
+            conditions = running.json("get", "deployment/api")["status"]["conditions"]
+            reason = [c for c in conditions if c["type"] == "Progressing"][0]["reason"]
+            time.sleep(0.2)
+        assert reason == "DeploymentPaused"
+        result = running.kubectl("rollout", "resume", "deployment/api")
+        assert result.returncode == 0, result.stderr
+
         result = running.kubectl("set", "image", "deployment/api", "api=registry.example.com/api:broken")
         assert result.returncode == 0, result.stderr
         result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
@@ -242,6 +254,14 @@ def test_kubectl_apply_set_image_restart_and_scale(client_scenario, tmp_path):
             for status in pod["status"].get("containerStatuses", [])
         }
         assert reasons & {"ErrImagePull", "ImagePullBackOff"}, reasons
+
+        # kubectl rollout undo puts revision 2's template back: its ReplicaSet comes back as revision 4.
+        result = running.kubectl("rollout", "undo", "deployment/api")
+        assert result.returncode == 0, result.stderr
+        result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
+        assert result.returncode == 0, result.stderr
+        annotations = running.json("get", "deployment/api")["metadata"]["annotations"]
+        assert annotations["deployment.kubernetes.io/revision"] == "4"
     finally:
         running.process.terminate()
         running.process.wait(timeout=15)

@@ -36,8 +36,10 @@ struct ConfigurationErrorTests {
 
     static var cases: [Case] {
         get throws {
-            let notACertificate = Data("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n".utf8)
-                .base64EncodedString()
+            let notACertificate = Data(
+                "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n".utf8
+            )
+            .base64EncodedString()
             let plainText = Data("hello, I am not PEM".utf8).base64EncodedString()
             let rsaCert = try Fixtures.base64("pki/client-rsa.crt")
             let ecKey = try Fixtures.base64("pki/client-ec.sec1.key")
@@ -50,7 +52,7 @@ struct ConfigurationErrorTests {
                 Case(
                     name: "wrong shape names the field and line",
                     kubeconfig: "apiVersion: v1\nclusters:\n- name: c\n  cluster:\n    server: [1, 2]\n",
-                    expected: ["/kube/config:5", "clusters[0].cluster.server", "expected a string"]
+                    expected: ["/kube/config:5", "clusters[0].cluster.server", "expected a single value"]
                 ),
                 Case(
                     name: "unknown context",
@@ -132,7 +134,9 @@ struct ConfigurationErrorTests {
                 ),
                 Case(
                     name: "a v1 exec plugin without interactiveMode",
-                    kubeconfig: kubeconfig(user: "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: x"),
+                    kubeconfig: kubeconfig(
+                        user: "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: x"
+                    ),
                     expected: ["exec.interactiveMode", "is required"]
                 ),
                 Case(
@@ -206,8 +210,43 @@ struct ConfigurationErrorTests {
         #expect(endpoint.description == expected)
     }
 
-    @Test("not server URLs", arguments: ["10.0.0.1:6443", "ftp://x", "https://", "https://host:notaport", "https://:1"])
+    @Test(
+        "not server URLs",
+        arguments: ["10.0.0.1:6443", "ftp://x", "https://", "https://host:notaport", "https://:1"]
+    )
     func notServerURLs(text: String) {
         #expect(ServerEndpoint(url: text) == nil)
+    }
+}
+
+@Suite("Error categories")
+struct ErrorCategoryTests {
+    static let request = RequestDescription(verb: "list", resource: "pods", namespace: "ns", server: "https://s")
+
+    @Test(
+        "each error falls in the category a user acts on",
+        arguments: [
+            (
+                KubeClientError.invalidConfiguration(.init(source: "f", problem: "p")),
+                KubeClientError.Category.configuration
+            ),
+            (.credentials(.init(user: "u", problem: "p")), .credentials),
+            (.tlsVerification(server: "s", detail: "d"), .credentials),
+            (.tlsHandshake(server: "s", detail: "d"), .credentials),
+            (.unreachable(server: "s", detail: "d"), .unavailable),
+            (.timeout(request: request, detail: "d"), .unavailable),
+            (.api(APIFailure(status: 401, request: request)), .unauthorized),
+            (.api(APIFailure(status: 403, request: request)), .forbidden),
+            (.api(APIFailure(status: 404, request: request)), .notFound),
+            (.api(APIFailure(status: 429, request: request)), .unavailable),
+            (.api(APIFailure(status: 503, request: request)), .unavailable),
+            (.watchGaveUp(request: request, attempts: 3, lastError: "e"), .unavailable),
+            (.cancelled, .cancelled),
+        ]
+    )
+    func categories(error: KubeClientError, expected: KubeClientError.Category) {
+        #expect(error.category == expected)
+        #expect(!error.description.isEmpty)
+        #expect(!error.description.contains("\n"))
     }
 }

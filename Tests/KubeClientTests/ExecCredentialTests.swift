@@ -98,7 +98,11 @@ struct ExecCredentialTests {
         return CredentialProvider(configuration: configuration, environment: environment)
     }
 
-    static func tokenEnv(_ scratch: Scratch, api: String = "client.authentication.k8s.io/v1", expiry: String? = nil)
+    static func tokenEnv(
+        _ scratch: Scratch,
+        api: String = "client.authentication.k8s.io/v1",
+        expiry: String? = nil
+    )
         throws -> [String: String]
     {
         try scratch.write("issued-token", canary)
@@ -117,7 +121,10 @@ struct ExecCredentialTests {
         scratch.read("runs.log").split(separator: "\n").count
     }
 
-    @Test("token output, v1 and v1beta1; KUBERNETES_EXEC_INFO carries the cluster", arguments: ExecCredentialAPI.allCases)
+    @Test(
+        "token output, v1 and v1beta1; KUBERNETES_EXEC_INFO carries the cluster",
+        arguments: ExecCredentialAPI.allCases
+    )
     func tokenOutput(api: ExecCredentialAPI) async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -297,7 +304,10 @@ struct ExecCredentialTests {
         let runner = ScriptedProcessRunner([
             ProcessOutput(
                 exitStatus: 0,
-                standardOutput: Data(#"{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}}"#.utf8),
+                standardOutput: Data(
+                    #"{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}}"#
+                        .utf8
+                ),
                 standardError: Data()
             )
         ])

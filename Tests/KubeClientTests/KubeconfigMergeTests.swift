@@ -74,6 +74,7 @@ struct KubeconfigMergeTests {
             "/cfg/one/config": Self.first,
             "/cfg/two/config": Self.second,
             "/cfg/two/certs/ca.crt": try Fixtures.text("pki/ca.crt"),
+            "/home/tester/.kube/certs/ca.crt": try Fixtures.text("pki/ca.crt"),
         ])
     }
 
@@ -220,6 +221,7 @@ struct KubeconfigMergeTests {
 
         // A kubeconfig that defines something wins over the pod environment.
         files.write("/home/tester/.kube/config", Self.second)
+        files.write("/home/tester/.kube/certs/ca.crt", try Fixtures.text("pki/ca.crt"))
         let fromFile = try ClientConfiguration.resolve(environment: environment)
         #expect(fromFile.provenance.context == "second-ctx")
     }

@@ -37,7 +37,16 @@ struct ProxyEnvironmentTests {
             for: Self.server,
             variables: ["HTTPS_PROXY": "http://user:pa%40ss@proxy.corp:3128"]
         )
-        #expect(proxy == ProxySetting(kind: .http, host: "proxy.corp", port: 3128, username: "user", password: Secret("pa@ss")))
+        #expect(
+            proxy
+                == ProxySetting(
+                    kind: .http,
+                    host: "proxy.corp",
+                    port: 3128,
+                    username: "user",
+                    password: Secret("pa@ss")
+                )
+        )
         #expect(source == "environment variable HTTPS_PROXY")
         #expect(proxy?.description == "http://proxy.corp:3128")
 

@@ -2,8 +2,9 @@ import Foundation
 import KubeClient
 import Testing
 
-/// No description, dump, or error of the configuration ever shows a token, password, private key or
-/// exec-plugin output. Each secret is a canary string that is searched for in everything printable.
+/// No description, dump, or error of the configuration ever shows a token, password, private key or exec-plugin output.
+///
+/// Each secret is a canary string that is searched for in everything printable.
 @Suite("Secret redaction")
 struct SecretRedactionTests {
     static let token = "CANARY-token-5b1d"
@@ -51,7 +52,10 @@ struct SecretRedactionTests {
         """
     }
 
-    @Test("decoded kubeconfigs and resolved configurations print no secret", arguments: ["token", "basic", "cert", "exec"])
+    @Test(
+        "decoded kubeconfigs and resolved configurations print no secret",
+        arguments: ["token", "basic", "cert", "exec"]
+    )
     func configurations(context: String) throws {
         let files = InMemoryFileSystem(["/k": try Self.kubeconfig()], executables: ["/bin/true"])
         let environment = KubeClientEnvironment.test(variables: ["KUBECONFIG": "/k"], files: files)
@@ -104,6 +108,6 @@ struct SecretRedactionTests {
         #expect("\(secret)" == "<redacted>")
         #expect(!Self.everything(secret).contains(Self.token))
         #expect(!Self.everything([secret]).contains(Self.token))
-        #expect(!Self.everything(Optional(secret)).contains(Self.token))
+        #expect(!Self.everything(Optional(secret) as Any).contains(Self.token))
     }
 }

@@ -115,7 +115,11 @@ struct WatchModelCheckTests {
                         continueToken: "next"
                     )
                 } else {
-                    action = machine.listPage(items: pendingPages.removeFirst(), resourceVersion: String(listVersion), continueToken: nil)
+                    action = machine.listPage(
+                        items: pendingPages.removeFirst(),
+                        resourceVersion: String(listVersion),
+                        continueToken: nil
+                    )
                 }
             case .request(.watch(let version)):
                 let resumeVersion = try #require(Int(version))
@@ -131,6 +135,8 @@ struct WatchModelCheckTests {
                     action = machine.streamOpened()
                 }
             case .readStream:
+                // Steps that only change the server leave the machine reading, with nothing new to apply.
+                action = .init(updates: [], next: .readStream)
                 let roll = quiet ? 0 : Int.random(in: 0..<100, using: &random)
                 switch roll {
                 case 0..<50:

@@ -70,7 +70,11 @@ struct WatchStateMachineTests {
     func initialList() {
         var machine = Machine(policy: Self.policy, request: request)
         #expect(machine.start().step == "list -")
-        let action = machine.listPage(items: [Thing("a", rv: 5), Thing("b", rv: 6)], resourceVersion: "10", continueToken: nil)
+        let action = machine.listPage(
+            items: [Thing("a", rv: 5), Thing("b", rv: 6)],
+            resourceVersion: "10",
+            continueToken: nil
+        )
         #expect(action.summaries == ["added a@5", "added b@6", "synced"])
         #expect(action.step == "watch 10")
         #expect(machine.streamOpened().step == "read")
@@ -140,14 +144,20 @@ struct WatchStateMachineTests {
             #expect(machine.delayElapsed().step == "watch 10")
             _ = machine.streamOpened()
         }
-        #expect(delays == ["wait 0.1 seconds", "wait 0.2 seconds", "wait 0.4 seconds", "wait 0.8 seconds",
-                           "wait 1.6 seconds", "wait 2.0 seconds", "wait 2.0 seconds", "wait 2.0 seconds"])
+        #expect(
+            delays == [
+                "wait 0.1 seconds", "wait 0.2 seconds", "wait 0.4 seconds", "wait 0.8 seconds",
+                "wait 1.6 seconds", "wait 2.0 seconds", "wait 2.0 seconds", "wait 2.0 seconds",
+            ]
+        )
     }
 
     @Test("410 relists and emits exactly the difference between the view and the new list")
     func relistDifference() {
         var machine = Self.watching([Thing("a", rv: 1), Thing("b", rv: 2), Thing("c", rv: 3)])
-        let expired = machine.event(.error(APIStatus(message: "too old resource version: 3 (40)", reason: "Expired", code: 410)))
+        let expired = machine.event(
+            .error(APIStatus(message: "too old resource version: 3 (40)", reason: "Expired", code: 410))
+        )
         #expect(expired.step == "list -")
         let relist = machine.listPage(
             items: [Thing("a", rv: 1), Thing("b", rv: 25), Thing("d", rv: 30)],
@@ -225,7 +235,9 @@ struct WatchStateMachineTests {
     @Test("an ERROR event with a server error is retried; one with a client error is not")
     func errorEvents() {
         var machine = Self.watching()
-        #expect(machine.event(.error(APIStatus(reason: "InternalError", code: 500)), random: 1).step == "wait 0.1 seconds")
+        #expect(
+            machine.event(.error(APIStatus(reason: "InternalError", code: 500)), random: 1).step == "wait 0.1 seconds"
+        )
         _ = machine.delayElapsed()
         _ = machine.streamOpened()
         #expect(machine.event(.error(APIStatus(reason: "Forbidden", code: 403))).step.hasPrefix("fail"))

@@ -137,7 +137,11 @@ extension ClientConfiguration {
         )
     }
 
-    private static func endpoint(_ cluster: Cluster, field: String, file: String) throws(KubeClientError)
+    private static func endpoint(
+        _ cluster: Cluster,
+        field: String,
+        file: String
+    ) throws(KubeClientError)
         -> ServerEndpoint
     {
         guard let server = cluster.server, !server.isEmpty else {
@@ -148,7 +152,8 @@ extension ClientConfiguration {
                 .init(
                     source: file,
                     field: "\(field).server",
-                    problem: "\"\(server)\" is not a URL with an http or https scheme and a host, such as https://10.0.0.1:6443"
+                    problem:
+                        "\"\(server)\" is not a URL with an http or https scheme and a host, such as https://10.0.0.1:6443"
                 )
             )
         }

@@ -13,8 +13,10 @@ public enum InClusterConfiguration {
             && !(environment.variables["KUBERNETES_SERVICE_PORT"] ?? "").isEmpty
     }
 
-    /// Builds the configuration. The token is a token file, re-read before each request: projected
-    /// service-account tokens are rotated by the kubelet.
+    /// Builds the configuration.
+    ///
+    /// The token is a token file, re-read before each request: projected service-account tokens are rotated by the
+    /// kubelet.
     public static func resolve(
         environment: KubeClientEnvironment,
         transport: TransportOptions = TransportOptions()
@@ -41,7 +43,9 @@ public enum InClusterConfiguration {
         do {
             _ = try environment.fileSystem.contents(ofFile: tokenPath)
         } catch {
-            throw .invalidConfiguration(.init(source: source, field: "service-account token", problem: error.description))
+            throw .invalidConfiguration(
+                .init(source: source, field: "service-account token", problem: error.description)
+            )
         }
         let caPEM: Data
         do {

@@ -4,7 +4,9 @@ import Yams
 /// Parses kubeconfig text into a ``Kubeconfig``, turning YAML and shape errors into one-line problems that
 /// name the file, the line and the field.
 enum KubeconfigFile {
-    /// Parses a file's bytes. An empty file (or one with only comments) is an empty configuration, as in kubectl.
+    /// Parses a file's bytes.
+    ///
+    /// An empty file (or one with only comments) is an empty configuration, as in kubectl.
     static func parse(_ data: Data, path: String) throws(KubeClientError) -> Kubeconfig {
         guard let text = String(data: data, encoding: .utf8) else {
             throw .invalidConfiguration(.init(source: path, problem: "is not UTF-8 text"))
@@ -45,8 +47,9 @@ enum KubeconfigFile {
         }
     }
 
-    /// Names the field by its path and, when the node can be found, its line. Values are never quoted:
-    /// a misplaced token must not end up in an error message.
+    /// Names the field by its path and, when the node can be found, its line.
+    ///
+    /// Values are never quoted: a misplaced token must not end up in an error message.
     private static func describe(_ error: DecodingError, in root: Node, path: String) -> ConfigurationProblem {
         let (codingPath, problem): ([any CodingKey], String) =
             switch error {
@@ -63,7 +66,11 @@ enum KubeconfigFile {
             }
         var field = ""
         for key in codingPath {
-            if let index = key.intValue { field += "[\(index)]" } else { field += field.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            if let index = key.intValue {
+                field += "[\(index)]"
+            } else {
+                field += field.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
         }
         var source = path
         if let line = line(of: codingPath, in: root) { source += ":\(line)" }
@@ -71,13 +78,13 @@ enum KubeconfigFile {
     }
 
     private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type, is Secret.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Int.Type: "a number"
-        default:
-            String(describing: type).hasPrefix("Array") ? "a list" : "a mapping"
-        }
+        // Yams reports a scalar expected where a list or mapping was found as a mismatch on `Node.Scalar`.
+        let name = String(describing: type)
+        if name.contains("String") || name.contains("Secret") || name.contains("Scalar") { return "a single value" }
+        if name.contains("Bool") { return "true or false" }
+        if name.contains("Int") || name.contains("Double") { return "a number" }
+        if name.contains("Array") || name.contains("Sequence") { return "a list" }
+        return "a mapping"
     }
 
     /// The line of the node a coding path leads to, following it as far as the document allows.

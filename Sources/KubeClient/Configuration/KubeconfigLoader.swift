@@ -39,8 +39,10 @@ public struct MergedKubeconfig: Sendable {
     /// Whether nothing was loaded (kubectl then tries in-cluster configuration).
     public var isEmpty: Bool { currentContext == nil && clusters.isEmpty && contexts.isEmpty && users.isEmpty }
 
-    /// Adds a file of lower precedence than those already merged: only names and a current context not yet
-    /// set are taken from it. Whole entries are taken, never merged field by field.
+    /// Adds a file of lower precedence than those already merged: only names and a current context not yet set are
+    /// taken from it.
+    ///
+    /// Whole entries are taken, never merged field by field.
     public mutating func merge(_ config: Kubeconfig, from file: String) {
         files.append(file)
         if currentContext == nil, let name = config.currentContext, !name.isEmpty {
@@ -60,8 +62,10 @@ public struct MergedKubeconfig: Sendable {
 
 /// kubectl's loading rules, over an injected environment and file system.
 public enum KubeconfigLoader {
-    /// Which files to read: `--kubeconfig` alone; else every entry of `KUBECONFIG` (colon-separated, duplicates
-    /// and empty entries dropped); else `~/.kube/config`. The flag's file must exist; the others may not.
+    /// Which files to read: `--kubeconfig` alone; else every entry of `KUBECONFIG` (colon-separated, duplicates and
+    /// empty entries dropped); else `~/.kube/config`.
+    ///
+    /// The flag's file must exist; the others may not.
     public static func candidateFiles(
         overrides: KubeconfigOverrides,
         environment: KubeClientEnvironment
@@ -80,9 +84,10 @@ public enum KubeconfigLoader {
         return ([], false)
     }
 
-    /// Reads and merges the files. A missing file is skipped (except the `--kubeconfig` one); a file that
-    /// exists but cannot be read or parsed is an error naming it, since silently skipping it would connect
-    /// somewhere the user did not mean.
+    /// Reads and merges the files.
+    ///
+    /// A missing file is skipped (except the `--kubeconfig` one); a file that exists but cannot be read or parsed is an
+    /// error naming it, since silently skipping it would connect somewhere the user did not mean.
     public static func load(
         overrides: KubeconfigOverrides,
         environment: KubeClientEnvironment
@@ -96,7 +101,8 @@ public enum KubeconfigLoader {
             } catch {
                 switch error {
                 case .notFound where !explicit: continue
-                case .notFound: throw .invalidConfiguration(.init(source: file, problem: "does not exist (--kubeconfig)"))
+                case .notFound:
+                    throw .invalidConfiguration(.init(source: file, problem: "does not exist (--kubeconfig)"))
                 case .unreadable(_, let reason):
                     throw .invalidConfiguration(.init(source: file, problem: "cannot be read (\(reason))"))
                 }

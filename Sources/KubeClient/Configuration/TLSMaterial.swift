@@ -8,7 +8,11 @@ import NIOSSL
 /// mysterious handshake failures later.
 public enum TLSMaterial {
     /// Parses a CA bundle (one or more certificates).
-    public static func certificates(pem: [UInt8], field: String, source: String) throws(KubeClientError)
+    public static func certificates(
+        pem: [UInt8],
+        field: String,
+        source: String
+    ) throws(KubeClientError)
         -> [NIOSSLCertificate]
     {
         let certificates: [NIOSSLCertificate]
@@ -54,7 +58,11 @@ public enum TLSMaterial {
             _ = try NIOSSLContext(configuration: probe)
         } catch {
             throw .invalidConfiguration(
-                .init(source: source, field: keyField, problem: "does not match the client certificate in \(certificateField)")
+                .init(
+                    source: source,
+                    field: keyField,
+                    problem: "does not match the client certificate in \(certificateField)"
+                )
             )
         }
         return ClientIdentity(certificateChain: chain, privateKey: key)

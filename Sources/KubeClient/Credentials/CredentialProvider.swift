@@ -56,6 +56,7 @@ public struct CredentialProvider: Sendable {
     }
 
     /// Called after a 401: drops what was used and says whether a retry can present something different.
+    ///
     /// Exec results are invalidated (the plugin runs again); a token file is worth a retry only if it changed.
     public func refreshAfterUnauthorized(_ used: RequestCredentials) async -> Bool {
         switch source {

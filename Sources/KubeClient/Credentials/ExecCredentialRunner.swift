@@ -55,7 +55,9 @@ public enum ExecCredentialRunner {
             )
         }
         if config.interactiveMode == "Always" {
-            throw failure("the plugin requires an interactive terminal (interactiveMode: Always), which a gate does not have")
+            throw failure(
+                "the plugin requires an interactive terminal (interactiveMode: Always), which a gate does not have"
+            )
         }
         guard let executable = locate(plugin.command, environment: environment) else {
             let place = plugin.command.contains("/") ? "at \(plugin.command)" : "on PATH"
@@ -86,7 +88,11 @@ public enum ExecCredentialRunner {
         let standardError = singleLine(String(decoding: output.standardError, as: UTF8.self))
         guard output.exitStatus == 0 else {
             let how = output.exitStatus < 0 ? "was killed by signal \(-output.exitStatus)" : "exited with a failure"
-            throw failure("the plugin \(how)", exitStatus: output.exitStatus < 0 ? nil : output.exitStatus, standardError: standardError)
+            throw failure(
+                "the plugin \(how)",
+                exitStatus: output.exitStatus < 0 ? nil : output.exitStatus,
+                standardError: standardError
+            )
         }
         let response: ExecCredentialResponse
         do {

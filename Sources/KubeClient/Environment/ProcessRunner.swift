@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs an exec credential plugin: injected so tests can script plugins, and so the client never starts a
 /// shell (the command and its arguments go to the operating system as they are).
@@ -25,7 +24,9 @@ public struct ProcessInvocation: Sendable, Hashable {
     }
 }
 
-/// What a finished program left behind. The standard output of a credential plugin is a secret.
+/// What a finished program left behind.
+///
+/// The standard output of a credential plugin is a secret.
 public struct ProcessOutput: Sendable {
     /// The exit status (or the signal number, negated, when it was killed by a signal).
     public var exitStatus: Int32
@@ -43,14 +44,18 @@ public struct ProcessOutput: Sendable {
 }
 
 /// Runs programs with Foundation's `Process`: no shell, standard input closed (interactive mode is never
-/// available to a gate), output collected through pipes while the program runs so a chatty plugin cannot
-/// fill a pipe and block.
+/// available to a gate).
+///
+/// Output is read once the program has exited, on Foundation's process-monitoring thread (never on a
+/// Swift concurrency thread). Reading pipes through `readabilityHandler` while several plugins ran at once
+/// lost end-of-file notifications on Linux and hung; the cost of this simpler scheme is that a plugin
+/// writing more than a pipe buffer (64 KiB per stream) before exiting would block, far above what an
+/// `ExecCredential` needs.
 public struct FoundationProcessRunner: ProcessRunner {
     /// Creates the runner.
     public init() {}
 
-    /// Starts the program and waits for its exit and the end of both output streams; cancelling the calling
-    /// task terminates the program.
+    /// Starts the program and waits for its exit; cancelling the calling task terminates the program.
     public func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: invocation.executablePath)
@@ -61,97 +66,27 @@ public struct FoundationProcessRunner: ProcessRunner {
         let errorPipe = Pipe()
         process.standardOutput = outputPipe
         process.standardError = errorPipe
-        let collector = ProcessCollector()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProcessOutput, any Error>) in
-                collector.install(continuation)
-                outputPipe.fileHandleForReading.readabilityHandler = { handle in
-                    let data = handle.availableData
-                    if data.isEmpty { handle.readabilityHandler = nil }
-                    collector.received(data, fromStandardError: false)
-                }
-                errorPipe.fileHandleForReading.readabilityHandler = { handle in
-                    let data = handle.availableData
-                    if data.isEmpty { handle.readabilityHandler = nil }
-                    collector.received(data, fromStandardError: true)
-                }
                 process.terminationHandler = { finished in
                     let status =
                         finished.terminationReason == .uncaughtSignal
                         ? -finished.terminationStatus : finished.terminationStatus
-                    collector.exited(status)
+                    let output = (try? outputPipe.fileHandleForReading.readToEnd()) ?? Data()
+                    let error = (try? errorPipe.fileHandleForReading.readToEnd()) ?? Data()
+                    continuation.resume(
+                        returning: ProcessOutput(exitStatus: status, standardOutput: output, standardError: error)
+                    )
                 }
                 do {
                     try process.run()
                 } catch {
-                    outputPipe.fileHandleForReading.readabilityHandler = nil
-                    errorPipe.fileHandleForReading.readabilityHandler = nil
-                    collector.failed(error)
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
             if process.isRunning { process.terminate() }
         }
-    }
-}
-
-/// Gathers a child's two output streams and its exit, and resumes the waiting task once all three are in.
-private final class ProcessCollector: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<ProcessOutput, any Error>?
-        var standardOutput = Data()
-        var standardError = Data()
-        var outputClosed = false
-        var errorClosed = false
-        var exitStatus: Int32?
-    }
-
-    private let state = Mutex(State())
-
-    func install(_ continuation: CheckedContinuation<ProcessOutput, any Error>) {
-        state.withLock { $0.continuation = continuation }
-    }
-
-    func received(_ data: Data, fromStandardError: Bool) {
-        let ready = state.withLock { state -> (CheckedContinuation<ProcessOutput, any Error>, ProcessOutput)? in
-            if fromStandardError {
-                if data.isEmpty { state.errorClosed = true } else { state.standardError.append(data) }
-            } else {
-                if data.isEmpty { state.outputClosed = true } else { state.standardOutput.append(data) }
-            }
-            return Self.takeIfComplete(&state)
-        }
-        if let (continuation, output) = ready { continuation.resume(returning: output) }
-    }
-
-    func exited(_ status: Int32) {
-        let ready = state.withLock { state -> (CheckedContinuation<ProcessOutput, any Error>, ProcessOutput)? in
-            state.exitStatus = status
-            return Self.takeIfComplete(&state)
-        }
-        if let (continuation, output) = ready { continuation.resume(returning: output) }
-    }
-
-    func failed(_ error: any Error) {
-        let continuation = state.withLock { state in
-            defer { state.continuation = nil }
-            return state.continuation
-        }
-        continuation?.resume(throwing: error)
-    }
-
-    private static func takeIfComplete(
-        _ state: inout State
-    ) -> (CheckedContinuation<ProcessOutput, any Error>, ProcessOutput)? {
-        guard state.outputClosed, state.errorClosed, let status = state.exitStatus,
-            let continuation = state.continuation
-        else { return nil }
-        state.continuation = nil
-        let output = ProcessOutput(
-            exitStatus: status,
-            standardOutput: state.standardOutput,
-            standardError: state.standardError
-        )
-        return (continuation, output)
     }
 }

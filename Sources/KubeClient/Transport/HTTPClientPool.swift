@@ -54,7 +54,9 @@ final class HTTPClientPool: Sendable {
             }
         }
         let count = max(1, transport.clientCount)
-        clients = (0..<count).map { _ in HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http) }
+        clients = (0..<count).map { _ in
+            HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+        }
         load = Mutex(Array(repeating: 0, count: count))
     }
 

@@ -76,15 +76,17 @@ public struct KubeClient: Sendable {
         let resource = Object.resource
         let description = describe("list", resource.description, namespace: namespace)
         var query = selectorQuery(options)
-        query.append(("limit", String(options.limit ?? configuration.transport.listPageSize)))
+        let limit = options.limit ?? configuration.transport.listPageSize
+        if limit > 0 { query.append(("limit", String(limit))) }
         if let continueToken, !continueToken.isEmpty { query.append(("continue", continueToken)) }
         let path = resource.collectionPath(namespace: resource.isNamespaced ? namespace : nil)
         let body = try await fetch(path: path, query: query, description: description)
         return try decode(ObjectList<Object>.self, from: body, description: description)
     }
 
-    /// Lists the whole collection, following `continue` tokens page by page (each page at most
-    /// `options.limit` items). The result's resourceVersion is the snapshot the pages belong to.
+    /// Lists the whole collection, following `continue` tokens page by page (each page at most `options.limit` items).
+    ///
+    /// The result's resourceVersion is the snapshot the pages belong to.
     public func list<Object: KubeObject>(
         _ type: Object.Type,
         namespace: String?,
@@ -94,7 +96,20 @@ public struct KubeClient: Sendable {
         var items = page.items
         let version = page.metadata.resourceVersion
         while let token = page.metadata.continue, !token.isEmpty {
-            page = try await listPage(Object.self, namespace: namespace, options: options, continueToken: token)
+            do {
+                page = try await listPage(Object.self, namespace: namespace, options: options, continueToken: token)
+            } catch {
+                // An expired continue token (410) means the snapshot is gone: like client-go's pager, fall
+                // back to one unpaged list, which is consistent by itself.
+                guard case .api(let failure) = error, failure.kind == .gone else { throw error }
+                var unpaged = options
+                unpaged.limit = 0
+                let whole = try await listPage(Object.self, namespace: namespace, options: unpaged)
+                return ObjectList(
+                    metadata: ListMeta(resourceVersion: whole.metadata.resourceVersion),
+                    items: whole.items
+                )
+            }
             items.append(contentsOf: page.items)
         }
         return ObjectList(metadata: ListMeta(resourceVersion: version), items: items)
@@ -118,9 +133,10 @@ public struct KubeClient: Sendable {
         return String(decoding: body.readableBytesView, as: UTF8.self)
     }
 
-    /// Watches a collection: list, then watch from the list's resourceVersion, recovering from closed,
-    /// stalled and broken streams, expired versions (relist and emit the difference), throttling and server
-    /// errors. Iteration ends only by cancellation (or an error the watch cannot recover from).
+    /// Watches a collection: list, then watch from the list's resourceVersion, recovering from closed, stalled and
+    /// broken streams, expired versions (relist and emit the difference), throttling and server errors.
+    ///
+    /// Iteration ends only by cancellation (or an error the watch cannot recover from).
     public func watch<Object: KubeObject>(
         _ type: Object.Type,
         namespace: String?,
@@ -149,7 +165,11 @@ public struct KubeClient: Sendable {
     }
 
     /// Performs a GET and collects the body of a successful answer.
-    func fetch(path: String, query: [(String, String)], description: RequestDescription) async throws(KubeClientError)
+    func fetch(
+        path: String,
+        query: [(String, String)],
+        description: RequestDescription
+    ) async throws(KubeClientError)
         -> ByteBuffer
     {
         let (response, lease) = try await send(path: path, query: query, description: description)
@@ -162,9 +182,11 @@ public struct KubeClient: Sendable {
         }
     }
 
-    /// Sends a GET with credentials; on 401 refreshes them once (exec plugins run again, token files are
-    /// re-read) and retries. Returns a 2xx response whose body is still to be read; error statuses become
-    /// ``KubeClientError/api(_:)`` with the decoded `Status`.
+    /// Sends a GET with credentials; on 401 refreshes them once (exec plugins run again, token files are re-read) and
+    /// retries.
+    ///
+    /// Returns a 2xx response whose body is still to be read; error statuses become ``KubeClientError/api(_:)`` with
+    /// the decoded `Status`.
     func send(
         path: String,
         query: [(String, String)],
@@ -192,14 +214,22 @@ public struct KubeClient: Sendable {
         }
     }
 
-    func makeRequest(path: String, query: [(String, String)], credentials: RequestCredentials) -> HTTPClientRequest {
+    /// The request URL.
+    ///
+    /// With `tls-server-name` the URL's host is that name, because AsyncHTTPClient takes the SNI and verified name from
+    /// the URL; the pool's DNS override sends the connection to the server.
+    func url(path: String, query: [(String, String)]) -> String {
         let server = configuration.server
         let host = configuration.tls.serverName ?? server.urlHost
         var url = "\(server.scheme)://\(host):\(server.port)\(server.basePath)\(path)"
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
         }
-        var request = HTTPClientRequest(url: url)
+        return url
+    }
+
+    func makeRequest(path: String, query: [(String, String)], credentials: RequestCredentials) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url(path: path, query: query))
         request.headers.add(name: "User-Agent", value: configuration.transport.userAgent)
         request.headers.add(name: "Accept", value: "application/json")
         if let authorization = credentials.authorization {
@@ -224,7 +254,9 @@ public struct KubeClient: Sendable {
         let body = try? await response.body.collect(upTo: 1 << 20)
         let status = body.flatMap { try? JSONDecoder().decode(APIStatus.self, from: $0) }
         var retryAfter: Duration?
-        if let header = response.headers.first(name: "Retry-After"), let seconds = Int(header.trimmingCharacters(in: .whitespaces)) {
+        if let header = response.headers.first(name: "Retry-After"),
+            let seconds = Int(header.trimmingCharacters(in: .whitespaces))
+        {
             retryAfter = .seconds(seconds)
         } else if let seconds = status?.details?.retryAfterSeconds {
             retryAfter = .seconds(seconds)
@@ -237,7 +269,11 @@ public struct KubeClient: Sendable {
         )
     }
 
-    func decode<Value: Decodable>(_ type: Value.Type, from body: ByteBuffer, description: RequestDescription)
+    func decode<Value: Decodable>(
+        _ type: Value.Type,
+        from body: ByteBuffer,
+        description: RequestDescription
+    )
         throws(KubeClientError) -> Value
     {
         do {

@@ -4,7 +4,7 @@ public struct ListOptions: Sendable, Hashable {
     public var labelSelector: String?
     /// `fieldSelector`, such as `involvedObject.name=web`.
     public var fieldSelector: String?
-    /// Items per page; `nil` uses ``TransportOptions/listPageSize``.
+    /// Items per page; `nil` uses ``TransportOptions/listPageSize``, `0` asks for everything in one answer.
     public var limit: Int?
 
     /// Creates options; every filter defaults to none.

@@ -24,8 +24,10 @@ enum TransportErrorMapping {
             case .tlsHandshakeTimeout: return .unreachable(server: server, detail: "the TLS handshake timed out")
             case .getConnectionFromPoolTimeout:
                 return .unreachable(server: server, detail: "no connection could be obtained in time")
-            case .remoteConnectionClosed: return .unreachable(server: server, detail: "the server closed the connection")
-            case .proxyAuthenticationRequired: return .unreachable(server: server, detail: "the proxy requires authentication")
+            case .remoteConnectionClosed:
+                return .unreachable(server: server, detail: "the server closed the connection")
+            case .proxyAuthenticationRequired:
+                return .unreachable(server: server, detail: "the proxy requires authentication")
             case .invalidProxyResponse, .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
                 return .unreachable(server: server, detail: "the proxy did not open a tunnel (\(error))")
             default: return .unreachable(server: server, detail: "\(error)")
@@ -38,7 +40,8 @@ enum TransportErrorMapping {
         if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
             return .tlsVerification(
                 server: server,
-                detail: "the certificate does not name the server's host (set tls-server-name if it should use another name)"
+                detail:
+                    "the certificate does not name the server's host (set tls-server-name if it should use another name)"
             )
         }
         if let error = error as? BoringSSLError { return tls(error, server: server) }

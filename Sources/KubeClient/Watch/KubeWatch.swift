@@ -24,8 +24,10 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
         Iterator(watch: self)
     }
 
-    /// Iterates the updates. It throws ``KubeClientError`` for failures the watch cannot recover from and
-    /// ``KubeClientError/cancelled`` when the consuming task is cancelled.
+    /// Iterates the updates.
+    ///
+    /// It throws ``KubeClientError`` for failures the watch cannot recover from and ``KubeClientError/cancelled`` when
+    /// the consuming task is cancelled.
     public struct Iterator: AsyncIteratorProtocol {
         private let watch: KubeWatch
         private var machine: WatchStateMachine<Object>
@@ -112,7 +114,13 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
         private mutating func recover(from error: KubeClientError) throws(KubeClientError) {
             stream = nil
             if error.isCancellation || Task.isCancelled { throw .cancelled }
-            apply(machine.failed(WatchStateMachine<Object>.classify(error), random: watch.client.environment.random()))
+            let environment = watch.client.environment
+            apply(machine.failed(WatchStateMachine<Object>.classify(error), random: environment.random()))
+            if case .wait(let delay) = step {
+                // A person watching a gate wants to know why it paused; clean stream ends stay silent.
+                let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+                environment.diagnostics("\(error); retrying in \(String(format: "%.1f", seconds)) s")
+            }
         }
 
         private func open(from resourceVersion: String) async throws(KubeClientError) -> OpenStream {
@@ -138,7 +146,11 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
 
         private mutating func readStream() async throws {
             guard var open = stream else {
-                apply(machine.failed(.retryable(.malformedResponse(request: description, detail: "no open stream"), retryAfter: nil)))
+                apply(
+                    machine.failed(
+                        .retryable(.malformedResponse(request: description, detail: "no open stream"), retryAfter: nil)
+                    )
+                )
                 return
             }
             do {
@@ -184,7 +196,10 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
                     apply(
                         machine.failed(
                             .retryable(
-                                .malformedResponse(request: description, detail: "the stream ended in the middle of an event"),
+                                .malformedResponse(
+                                    request: description,
+                                    detail: "the stream ended in the middle of an event"
+                                ),
                                 retryAfter: nil
                             ),
                             random: watch.client.environment.random()

@@ -39,8 +39,9 @@ public struct LineFramer: Sendable {
         }
     }
 
-    /// The next complete line (without `\n` or `\r\n`), or `nil` when more bytes are needed. Empty lines are
-    /// skipped. Throws ``LineTooLong`` when the pending bytes exceed the cap without a newline.
+    /// The next complete line (without `\n` or `\r\n`), or `nil` when more bytes are needed.
+    ///
+    /// Empty lines are skipped. Throws ``LineTooLong`` when the pending bytes exceed the cap without a newline.
     public mutating func nextLine() throws(LineTooLong) -> ByteBuffer? {
         while var current = buffer {
             let view = current.readableBytesView

@@ -1,14 +1,21 @@
 /// How a watch retries after throttling, server errors and broken connections: capped exponential backoff
 /// with full jitter, or the server's `Retry-After` when it gives one.
 public struct RetryPolicy: Sendable, Hashable {
-    /// The first delay. Default 200 ms.
+    /// The first delay.
+    ///
+    /// Default 200 ms.
     public var initialDelay: Duration
-    /// The largest delay. Default 10 s.
+    /// The largest delay.
+    ///
+    /// Default 10 s.
     public var maximumDelay: Duration
-    /// The largest `Retry-After` honoured; longer requests are cut to it. Default 60 s.
+    /// The largest `Retry-After` honoured; longer requests are cut to it.
+    ///
+    /// Default 60 s.
     public var maximumRetryAfter: Duration
-    /// Consecutive failures after which the watch gives up and throws. Default 10 (about a minute of
-    /// backoff); any success resets the count.
+    /// Consecutive failures after which the watch gives up and throws.
+    ///
+    /// Default 10 (about a minute of backoff); any success resets the count.
     public var maximumAttempts: Int
 
     /// Creates a policy; every parameter defaults to the value documented on its property.
@@ -24,8 +31,9 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maximumAttempts = maximumAttempts
     }
 
-    /// The delay before retry number `attempt` (1-based): the server's `Retry-After` when given (capped),
-    /// else a uniformly jittered delay between half and all of `initialDelay × 2^(attempt-1)` (capped).
+    /// The delay before retry number `attempt` (1-based): the server's `Retry-After` when given (capped), else a
+    /// uniformly jittered delay between half and all of `initialDelay × 2^(attempt-1)` (capped).
+    ///
     /// `random` is a number in `0..<1` from the injected random source.
     public func delay(attempt: Int, retryAfter: Duration?, random: Double) -> Duration {
         if let retryAfter { return min(retryAfter, maximumRetryAfter) }

@@ -37,6 +37,12 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
         public var updates: [WatchUpdate<Object>]
         /// The next step.
         public var next: Next
+
+        /// Creates an action.
+        public init(updates: [WatchUpdate<Object>], next: Next) {
+            self.updates = updates
+            self.next = next
+        }
     }
 
     /// How a failed request or stream is handled.
@@ -64,7 +70,9 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
     private var hasSynced = false
     private var consecutiveFailures = 0
     private var emptyStreams = 0
-    /// The newest resourceVersion seen: from the list, any event, or a bookmark. Watches resume from it.
+    /// The newest resourceVersion seen: from the list, any event, or a bookmark.
+    ///
+    /// Watches resume from it.
     public private(set) var resourceVersion: String?
 
     /// Creates a machine; `request` names the watch in errors.
@@ -82,9 +90,15 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
         return Action(updates: [], next: .request(.list(continueToken: nil)))
     }
 
-    /// A list page arrived. More pages are requested until the last; then the difference to the view is
-    /// emitted (everything as `added` plus `synced` the first time) and a watch starts from the list's version.
-    public mutating func listPage(items: [Object], resourceVersion listVersion: String?, continueToken: String?)
+    /// A list page arrived.
+    ///
+    /// More pages are requested until the last; then the difference to the view is emitted (everything as `added` plus
+    /// `synced` the first time) and a watch starts from the list's version.
+    public mutating func listPage(
+        items: [Object],
+        resourceVersion listVersion: String?,
+        continueToken: String?
+    )
         -> Action
     {
         guard case .listing(var collected, let firstVersion) = phase else { return unexpected() }
@@ -145,7 +159,9 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
             let key = ObjectKey(object.metadata)
             if let old = view[key] {
                 view[key] = object
-                if old.metadata.resourceVersion == object.metadata.resourceVersion { return Action(updates: [], next: .readStream) }
+                if old.metadata.resourceVersion == object.metadata.resourceVersion {
+                    return Action(updates: [], next: .readStream)
+                }
                 return Action(updates: [.modified(object)], next: .readStream)
             }
             view[key] = object
@@ -172,9 +188,10 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
         }
     }
 
-    /// The server ended the stream cleanly (such as at `timeoutSeconds`): resume at once from the last
-    /// version. A stream that ended without a single event or bookmark is resumed after a backoff delay, so
-    /// a server that keeps closing at once is not hammered, but it never counts towards giving up.
+    /// The server ended the stream cleanly (such as at `timeoutSeconds`): resume at once from the last version.
+    ///
+    /// A stream that ended without a single event or bookmark is resumed after a backoff delay, so a server that keeps
+    /// closing at once is not hammered, but it never counts towards giving up.
     public mutating func streamEnded(random: Double) -> Action {
         guard case .watching(let received) = phase, let resourceVersion else { return unexpected() }
         if received > 0 {

@@ -13,6 +13,7 @@ import Foundation
 /// - `POST /sim/history/expire`: the next resume from an earlier resourceVersion gets 410.
 /// - `POST /sim/go-away?seconds=N`: stop listening and close everything, listen again after N seconds.
 /// - `PUT /sim/tokens` with `{"tokens":["a","b"]}`: replace the accepted bearer tokens.
+/// - `POST /sim/clock/advance?seconds=N`: move scenario time forward (only with a `ManualClock`).
 struct ControlEndpoint {
     let simulator: KubeSimulator
 
@@ -62,6 +63,19 @@ struct ControlEndpoint {
                 response: .json(202, ["status": "going away"]),
                 afterwards: { simulator.goAway(comingBackAfter: .milliseconds(milliseconds), timer: timer) }
             )
+        case ("POST", ["clock", "advance"]):
+            guard let clock = simulator.configuration.clock as? ManualClock else {
+                throw APIError(
+                    code: 409,
+                    reason: "Conflict",
+                    message: "scenario time follows the wall clock; start kube-sim with --manual-clock to advance it"
+                )
+            }
+            let query = try QueryParameters(parsing: request.query)
+            let seconds = Double(query["seconds"] ?? "") ?? 0
+            guard seconds > 0 else { throw APIError.badRequest("advance needs seconds greater than 0") }
+            clock.advance(by: .milliseconds(Int64((seconds * 1000).rounded())))
+            return ok(["elapsedSeconds": .double(clock.now.offset.seconds)])
         case ("PUT", ["tokens"]), ("POST", ["tokens"]):
             let tokens = (try body(request))["tokens"]?.arrayValue?.compactMap(\.stringValue) ?? []
             simulator.setTokens(tokens)

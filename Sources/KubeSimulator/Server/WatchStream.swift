@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 
 /// One watch response: registers with the cluster, writes the initial events, then streams batches of
 /// changes as newline-delimited JSON until the client leaves, the timeout passes, or a fault ends it.
@@ -28,10 +29,10 @@ struct WatchStream: Sendable {
             return keepAlive
         case .opened(let id, let initial, let revision):
             statistics.watchOpened()
-            defer {
-                cluster.closeWatch(id: id)
-                statistics.watchClosed()
-            }
+            let closing = StreamClosing(cluster: cluster, statistics: statistics, id: id)
+            // Counted as closed before the last bytes go out, so a client that sees the end of its stream
+            // never reads a stale open-stream count.
+            defer { closing.close() }
             writer.channel.closeFuture.whenComplete { _ in mailbox.finish(.clientClosed) }
             try await writer.startStream()
             var first = encode(initial)
@@ -47,9 +48,14 @@ struct WatchStream: Sendable {
             try await writer.chunk(first)
             let reason = try await stream(id: id, mailbox: mailbox, writer: writer)
             switch reason {
-            case .clientClosed, .serverStopping, .droppedByFault:
+            case .droppedByFault:
+                closing.close()
+                try await writer.dropMidLine(Self.partialLine)
+                return false
+            case .clientClosed, .serverStopping:
                 return false
             case .closedByFault, .timedOut, .tooSlow:
+                closing.close()
                 try await writer.endStream()
                 return keepAlive
             }
@@ -80,10 +86,7 @@ struct WatchStream: Sendable {
         while true {
             let batch = await mailbox.next()
             try await writer.chunk(encode(batch.deliveries))
-            if let end = batch.end {
-                if end == .droppedByFault { try await writer.dropMidLine(Self.partialLine) }
-                return end
-            }
+            if let end = batch.end { return end }
         }
     }
 
@@ -120,5 +123,29 @@ struct WatchStream: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Unregisters a watch and updates the counter exactly once, whichever path ends the stream.
+private final class StreamClosing: Sendable {
+    private let cluster: SimulatedCluster
+    private let statistics: StatisticsRecorder
+    private let id: Int
+    private let closed = Mutex(false)
+
+    init(cluster: SimulatedCluster, statistics: StatisticsRecorder, id: Int) {
+        self.cluster = cluster
+        self.statistics = statistics
+        self.id = id
+    }
+
+    func close() {
+        let first = closed.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard first else { return }
+        cluster.closeWatch(id: id)
+        statistics.watchClosed()
     }
 }

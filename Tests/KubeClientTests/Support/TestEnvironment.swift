@@ -82,7 +82,9 @@ extension KubeClientEnvironment {
         variables: [String: String] = [:],
         home: String? = "/home/tester",
         files: any FileSystem = InMemoryFileSystem(),
-        runner: any ProcessRunner = ScriptedProcessRunner([ProcessOutput(exitStatus: 0, standardOutput: Data(), standardError: Data())]),
+        runner: any ProcessRunner = ScriptedProcessRunner([
+            ProcessOutput(exitStatus: 0, standardOutput: Data(), standardError: Data())
+        ]),
         now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) },
         diagnostics: DiagnosticsRecorder = DiagnosticsRecorder(),
         inClusterRoot: String = "/pod"

@@ -248,6 +248,28 @@ import Testing
         #expect(deployment.metaAnnotations["deployment.kubernetes.io/revision"] == "2")
     }
 
+    /// `kubectl rollout pause` on a finished rollout: the paused condition stays while nothing changes.
+    @Test func pausingAFinishedRolloutKeepsThePausedCondition() throws {
+        var driver = try ClusterDriver(
+            workloads: """
+                deployments:
+                  - name: web
+                    replicas: 2
+                    start: rolled-out
+                    updates:
+                      - {at: 1s, paused: true}
+                      - {at: 3s, replicas: 3}
+                """
+        )
+        driver.run(for: 2)
+        var deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.condition("Progressing")?["reason"] == "DeploymentPaused")
+        driver.run(for: 5)
+        deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.condition("Progressing")?["reason"] == "DeploymentPaused")
+        #expect(deployment.int("status", "availableReplicas") == 3, "a paused Deployment still scales")
+    }
+
     @Test func neverReadyPodsExceedTheProgressDeadline() throws {
         var driver = try ClusterDriver(
             workloads: """
@@ -355,6 +377,45 @@ import Testing
                 "from 5 to 1"
             ) == true
         )
+    }
+
+    @Test func minReadySecondsDelaysAvailability() throws {
+        var driver = try ClusterDriver(
+            workloads: """
+                deployments:
+                  - {name: web, replicas: 2, minReadySeconds: 5, behaviour: healthy after 1s}
+                """
+        )
+        driver.run(for: 4)
+        var deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.int("status", "readyReplicas") == 2)
+        #expect(deployment.int("status", "availableReplicas") == nil)
+        #expect(driver.cluster.all("ReplicaSet").first?.int("spec", "minReadySeconds") == 5)
+        driver.run(for: 4)
+        deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.int("status", "availableReplicas") == 2)
+        #expect(KubectlRolloutStatus.deployment(deployment) == .done("deployment \"web\" successfully rolled out"))
+    }
+
+    @Test func aDeletedPodIsReplaced() throws {
+        var driver = try ClusterDriver(
+            workloads: """
+                deployments:
+                  - {name: web, replicas: 2, start: rolled-out}
+                """
+        )
+        driver.run(for: 2)
+        let victim = try #require(driver.cluster.all("Pod").first)
+        // kubectl delete pod: the store removes it; the ReplicaSet controller notices the count.
+        driver.client(.delete(kind: "Pod", namespace: "default", name: victim.metaName))
+        driver.run(for: 3)
+        let pods = driver.cluster.all("Pod")
+        #expect(pods.count == 2)
+        let names = pods.map { $0.metaName }
+        #expect(!names.contains(victim.metaName))
+        #expect(pods.allSatisfy { $0.string("status", "phase") == "Running" })
+        let deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(KubectlRolloutStatus.deployment(deployment) == .done("deployment \"web\" successfully rolled out"))
     }
 
     @Test func clientAppliedDeploymentGetsTheDefaultAndRulesKeyOnImages() throws {

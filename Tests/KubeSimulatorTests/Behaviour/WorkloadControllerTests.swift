@@ -76,6 +76,33 @@ import Testing
         )
     }
 
+    @Test func onDeleteStatefulSetReplacesOnlyDeletedPods() throws {
+        var driver = try ClusterDriver(
+            workloads: """
+                statefulSets:
+                  - name: db
+                    replicas: 2
+                    updateStrategy: OnDelete
+                    start: rolled-out
+                    image: db:1
+                    updates:
+                      - {at: 1s, image: "db:2"}
+                """
+        )
+        driver.run(for: 5)
+        var statefulSet = try #require(driver.cluster.get("StatefulSet", "db"))
+        let update = try #require(statefulSet.string("status", "updateRevision"))
+        #expect(statefulSet.int("status", "updatedReplicas") == nil)
+        #expect(statefulSet.string("status", "currentRevision") != update)
+        // The user deletes db-1; it comes back at the new revision.
+        driver.client(.delete(kind: "Pod", namespace: "default", name: "db-1"))
+        driver.run(for: 5)
+        statefulSet = try #require(driver.cluster.get("StatefulSet", "db"))
+        #expect(driver.cluster.get("Pod", "db-1")?.metaLabels["controller-revision-hash"] == update)
+        #expect(driver.cluster.get("Pod", "db-0")?.metaLabels["controller-revision-hash"] != update)
+        #expect(statefulSet.int("status", "updatedReplicas") == 1)
+    }
+
     @Test func statefulSetWithACrashingPodWaitsAtThatOrdinal() throws {
         var driver = try ClusterDriver(
             workloads: """

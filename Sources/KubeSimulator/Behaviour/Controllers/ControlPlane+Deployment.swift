@@ -330,7 +330,8 @@ extension ControlPlane {
             acted = scaleProportionally(&sync, &workspace)
         }
         if sync.spec.paused { cleanupHistory(&sync, newRS: newRS, &workspace) }
-        syncRolloutStatus(&sync, newRS: newRS, now: workspace.now)
+        // `syncDeploymentStatus`: counts and Available only; Progressing is left as it is (DeploymentPaused).
+        sync.status = calculateStatus(sync, newRS: newRS, now: workspace.now)
         return acted
     }
 

@@ -4,6 +4,8 @@ import Synchronization
 ///
 /// Inject it as `KubeSimulatorConfiguration.clock` (scenario time) or `.networkClock` (watch timeouts,
 /// bookmarks, delay faults), then `advance(by:)`: every sleeper whose deadline is reached resumes.
+/// `kube-sim serve --manual-clock` uses one for scenario time, advanced through `POST /sim/clock/advance`,
+/// so a test outside the process decides when each timeline step happens.
 public final class ManualClock: Clock, Sendable {
     /// A point in manual time: the duration since the clock was created.
     public struct Instant: InstantProtocol, Sendable, Hashable, Comparable {
