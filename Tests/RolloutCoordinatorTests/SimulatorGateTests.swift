@@ -161,7 +161,9 @@ struct SimulatorGateTests {
                 }
             }
             // One workload watch per namespace, and ReplicaSets, pods and events per namespace: 3 × 4.
-            #expect(sim.statistics.watchStreamsOpened == 12)
+            // (A stream may not have opened yet when fail-fast closed the others: the list comes first.)
+            #expect(outcome.watches.count == 12)
+            #expect(sim.statistics.watchStreamsOpened <= 12)
             print("multi-namespace release: failed fast after \(elapsed); \(openAtReturn) streams open at return")
         }
     }
