@@ -62,6 +62,13 @@ extension KubeSimCommand {
         @Option(name: .long, help: "An extra DNS name in the server certificate (repeatable).")
         public var serverName: [String] = []
 
+        /// HTTP/2.
+        @Option(
+            name: .long,
+            help: "Offer HTTP/2 by ALPN with this many concurrent streams per connection (kube-apiserver: 100)."
+        )
+        public var http2Streams: Int?
+
         /// Scenario time under test control.
         @Flag(
             name: .long,
@@ -94,6 +101,7 @@ extension KubeSimCommand {
             configuration.bookmarkInterval = .milliseconds(Int64(bookmarkInterval * 1000))
             configuration.extraServerNames = serverName
             if manualClock { configuration.clock = ManualClock() }
+            configuration.http2MaxConcurrentStreams = http2Streams
             let standardError = StandardError()
             if verbose { configuration.requestLog = { standardError.write($0) } }
             configuration.diagnostics = { standardError.write($0) }

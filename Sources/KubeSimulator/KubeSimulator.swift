@@ -63,7 +63,8 @@ public final class KubeSimulator: Sendable {
             )
             tls.certificateVerification = .optionalVerification
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.caCertificatePEM.utf8)))
-            tls.applicationProtocols = ["http/1.1"]
+            tls.applicationProtocols =
+                configuration.http2MaxConcurrentStreams == nil ? ["http/1.1"] : ["h2", "http/1.1"]
             tls.minimumTLSVersion = .tlsv12
             tlsContext = try NIOSSLContext(configuration: tls)
         }
@@ -82,6 +83,7 @@ public final class KubeSimulator: Sendable {
             settings: ServerSettings(
                 host: configuration.host,
                 tls: tlsContext,
+                http2MaxConcurrentStreams: configuration.http2MaxConcurrentStreams,
                 maxBodyBytes: configuration.maxRequestBodyBytes,
                 bookmarkInterval: configuration.bookmarkInterval,
                 requestLog: configuration.requestLog

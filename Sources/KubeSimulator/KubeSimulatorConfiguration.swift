@@ -24,6 +24,11 @@ public struct KubeSimulatorConfiguration: Sendable {
     ///
     /// Default HTTPS.
     public var transport = Transport.https
+    /// The HTTP/2 stream limit per connection, when HTTP/2 is offered; nil (the default) offers HTTP/1.1 only.
+    ///
+    /// kube-apiserver offers HTTP/2 (ALPN `h2`) and allows 100 concurrent streams per connection; set 100 to
+    /// test a client against that limit (a 101st watch on one connection waits). Only over HTTPS.
+    public var http2MaxConcurrentStreams: Int?
     /// Accepted bearer tokens and who they authenticate as.
     ///
     /// Default: `sim-token` as the admin.

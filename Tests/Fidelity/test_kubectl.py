@@ -218,3 +218,44 @@ def test_kube_sim_stops_cleanly_on_signals_closing_streams(tmp_path, sig):
     finally:
         watch.stop()
         sim.stop()
+
+
+def test_tls_server_name_is_verified_against_the_certificates_names(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True, args=["--server-name", "api.sim.example"])
+    named = sim.kubectl("--tls-server-name", "api.sim.example", "get", "namespaces", "-o", "name")
+    assert named.returncode == 0, named.stderr
+    assert "namespace/shop" in named.stdout.split()
+    wrong = sim.kubectl("--tls-server-name", "other.example", "get", "namespaces")
+    assert wrong.returncode != 0
+    assert "x509" in wrong.stderr or "certificate" in wrong.stderr
+
+
+def test_kubectl_over_http2_with_kube_apiservers_stream_limit(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True, args=["--http2-streams", "100"])
+    listing = sim.json("get", "deployments,replicasets,pods", "-A")
+    assert len(listing["items"]) == 3
+    watch = sim.kubectl_background("get", "pods", "-A", "--watch-only", "-o", "json")
+    try:
+        assert sim.wait_for(lambda: sim.stats()["watchStreamsOpen"] >= 1), "kubectl never opened its watch"
+        sim.advance(1)
+        assert watch.wait_for_output("CrashLoopBackOff"), watch.output("stderr")
+    finally:
+        watch.stop()
+    result = sim.kubectl("logs", "-n", "shop", POD, "-c", "app", "--previous", check=True)
+    assert "connection refused" in result.stdout
+    assert sim.stats()["http2ConnectionsAccepted"] >= 1
+
+
+def test_watch_without_output_prints_table_rows(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True)
+    watch = sim.kubectl_background("get", "pods", "-n", "shop", "--watch")
+    try:
+        assert watch.wait_for_output("Running"), watch.output("stderr")
+        sim.advance(1)
+        assert watch.wait_for_output("CrashLoopBackOff"), watch.output("stderr")
+    finally:
+        watch.stop()
+    lines = watch.output().splitlines()
+    assert lines[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert lines[1].split()[:3] == [POD, "1/1", "Running"]
+    assert lines[-1].split()[:3] == [POD, "0/1", "CrashLoopBackOff"]

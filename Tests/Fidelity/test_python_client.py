@@ -1,5 +1,6 @@
 """The Python kubernetes client (its generated models and its Watch helper) against kube-sim."""
 
+import json
 import threading
 
 import pytest
@@ -133,3 +134,29 @@ def test_previous_log_and_unauthorized(kube_sim, tmp_path):
         kubernetes.client.CoreV1Api(wrong).list_namespaced_pod("shop")
     assert raised.value.status == 401
     assert raised.value.reason == "Unauthorized"
+
+
+def test_events_through_core_and_events_k8s_io(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True)
+    sim.advance(1)
+    api = sim.python_client()
+    core = kubernetes.client.CoreV1Api(api).list_namespaced_event(
+        "shop", field_selector=f"involvedObject.kind=Pod,involvedObject.name={POD}"
+    )
+    assert [(e.reason, e.type, e.count) for e in core.items] == [("BackOff", "Warning", 1)]
+    assert core.items[0].involved_object.field_path == "spec.containers{app}"
+    # Read raw: like kube-apiserver, the view serves a legacy event's eventTime as null, which this client's
+    # generated model refuses (eventTime is required in events.k8s.io/v1), so its typed list cannot be used.
+    raw = kubernetes.client.EventsV1Api(api).list_namespaced_event(
+        "shop", field_selector="type=Warning", _preload_content=False
+    )
+    view = json.loads(raw.data)
+    assert view["kind"] == "EventList" and view["apiVersion"] == "events.k8s.io/v1"
+    assert len(view["items"]) == 1
+    event = view["items"][0]
+    assert (event["regarding"]["kind"], event["regarding"]["name"]) == ("Pod", POD)
+    assert event["note"].startswith("Back-off restarting failed container app")
+    assert event["reportingController"] == "kubelet"
+    assert event["deprecatedCount"] == 1
+    assert event["eventTime"] is None
+    assert "involvedObject" not in event

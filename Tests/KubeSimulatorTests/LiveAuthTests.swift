@@ -112,6 +112,22 @@ struct LiveAuthTests {
         }
     }
 
+    @Test("with anonymous access on, a request without credentials is served as system:anonymous")
+    func anonymous() async throws {
+        var configuration = KubeSimulatorConfiguration()
+        configuration.allowsAnonymous = true
+        configuration.denyRules = [AccessRule(users: ["system:anonymous"], verbs: [.delete])]
+        try await withKubeSimulator(configuration: configuration) { sim async throws in
+            try await LiveClient.with(sim) { client async throws in
+                #expect(try await client.request(.GET, "/api/v1/pods").status == 200)
+                let denied = try await client.request(.DELETE, "/api/v1/namespaces/default")
+                #expect(denied.status == 403)
+                #expect(denied.json["message"]?.stringValue?.contains("User \"system:anonymous\"") == true)
+                #expect(try await client.request(.GET, "/api/v1/pods", token: "wrong").status == 401)
+            }
+        }
+    }
+
     @Test("plain HTTP serves token requests too")
     func plainHTTP() async throws {
         var configuration = KubeSimulatorConfiguration()

@@ -15,6 +15,7 @@ struct LiveClient: Sendable {
 
     struct Response: Sendable {
         var status: Int
+        var version: HTTPVersion
         var headers: HTTPHeaders
         var body: [UInt8]
         var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
@@ -41,13 +42,14 @@ struct LiveClient: Sendable {
         _ sim: SimulatedAPIServer,
         certificate: IssuedCertificate? = nil,
         trustingCA ca: String? = nil,
+        http2: Bool = false,
         _ body: (LiveClient) async throws -> Result
     ) async throws -> Result {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: try tls(ca: ca ?? sim.caCertificatePEM, certificate: certificate)
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        configuration.httpVersion = .http1Only
+        configuration.httpVersion = http2 ? .automatic : .http1Only
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -85,6 +87,7 @@ struct LiveClient: Sendable {
         let collected = try await response.body.collect(upTo: 64 << 20)
         return Response(
             status: Int(response.status.code),
+            version: response.version,
             headers: response.headers,
             body: Array(collected.readableBytesView)
         )

@@ -59,10 +59,17 @@ extension APIHandler {
         let (items, listVersion) = try cluster.read {
             (store: borrowing ObjectStore) throws(APIError) -> ([StoredObject], Int64) in
             if let token {
-                guard let objects = store.list(kind: kind, namespace: namespace, at: token.resourceVersion) else {
+                guard
+                    let objects = store.list(
+                        kind: kind,
+                        namespace: namespace,
+                        at: token.resourceVersion,
+                        from: token.start
+                    )
+                else {
                     throw APIError.expired(ContinueToken.expiredMessage)
                 }
-                return (objects.filter { $0.key >= token.start }, token.resourceVersion)
+                return (objects, token.resourceVersion)
             }
             if match == "Exact", let requestedVersion {
                 if requestedVersion > store.revision {

@@ -17,6 +17,8 @@ enum EventConversion {
         }
         members["apiVersion"] = "events.k8s.io/v1"
         members["kind"] = "Event"
+        // `eventTime` has no omitempty in events.k8s.io/v1: a legacy event without one is served as null.
+        if members["eventTime"] == nil { members["eventTime"] = .null }
         return .object(members)
     }
 

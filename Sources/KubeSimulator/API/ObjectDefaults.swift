@@ -53,6 +53,12 @@ enum ObjectDefaults {
             podTemplate(&object, at: ["spec", "template"], restartPolicy: "Never")
         case "Pod":
             podSpec(&object, at: ["spec"], restartPolicy: "Always")
+        case "Event":
+            // Times without omitempty serialize as null when unset, as a real core/v1 Event does.
+            for field in ["eventTime", "firstTimestamp", "lastTimestamp"] where object[field] == nil {
+                object.setValue(.null, at: [field])
+            }
+            if object["source"] == nil { object.setValue(.object([:]), at: ["source"]) }
         default:
             break
         }

@@ -16,6 +16,8 @@ public struct SimulatorStatistics: Sendable, Hashable {
     public var connectionsOpen: Int
     /// TCP connections accepted since the start.
     public var connectionsAccepted: Int
+    /// Connections that negotiated HTTP/2 since the start.
+    public var http2ConnectionsAccepted = 0
     /// Requests answered 401.
     public var unauthorized: Int
     /// Faults applied.
@@ -40,6 +42,7 @@ public struct SimulatorStatistics: Sendable, Hashable {
             "totalRequests": .int(Int64(totalRequests)), "watchStreamsOpen": .int(Int64(watchStreamsOpen)),
             "watchStreamsOpened": .int(Int64(watchStreamsOpened)), "bytesSent": .int(Int64(bytesSent)),
             "connectionsOpen": .int(Int64(connectionsOpen)), "connectionsAccepted": .int(Int64(connectionsAccepted)),
+            "http2ConnectionsAccepted": .int(Int64(http2ConnectionsAccepted)),
             "unauthorized": .int(Int64(unauthorized)), "faultsApplied": .int(Int64(faultsApplied)),
         ]
     }
@@ -94,6 +97,10 @@ final class StatisticsRecorder: Sendable {
             $0.connectionsOpen += 1
             $0.connectionsAccepted += 1
         }
+    }
+
+    func http2Negotiated() {
+        state.withLock { $0.http2ConnectionsAccepted += 1 }
     }
 
     func connectionClosed() {

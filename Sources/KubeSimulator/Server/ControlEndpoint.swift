@@ -5,7 +5,8 @@ import Foundation
 /// It needs no credentials (the simulator listens on loopback only) and is not counted in the statistics,
 /// so a benchmark reading `/sim/stats` does not disturb what it measures.
 ///
-/// - `GET /sim/stats`: the counters as JSON.
+/// - `GET /sim/stats`: the counters as JSON, with the behaviour model's reconcile counts and the latest
+///   resourceVersion.
 /// - `POST /sim/faults` with `{"action":"status","code":503,"retryAfterSeconds":1,"count":3,"verbs":["list"],
 ///   "resources":["pods"]}` (actions: `status`, `delay` with `milliseconds`, `drop`, `stall`); `GET` lists
 ///   the armed rules, `DELETE` disarms them.
@@ -33,7 +34,17 @@ struct ControlEndpoint {
     private func route(_ request: APIRequest, parts: [String]) throws(APIError) -> ControlResponse {
         switch (request.method, parts) {
         case ("GET", ["stats"]):
-            return ok(simulator.statistics.json)
+            var stats = simulator.statistics.json
+            let reconcile = simulator.cluster.reconcileStatistics
+            stats.setValue(
+                [
+                    "rounds": .int(Int64(reconcile.rounds)), "capHits": .int(Int64(reconcile.capHits)),
+                    "rejectedWrites": .int(Int64(reconcile.rejectedWrites)),
+                ],
+                at: ["behaviour"]
+            )
+            stats.setValue(.int(simulator.cluster.resourceVersion), at: ["resourceVersion"])
+            return ok(stats)
         case ("GET", ["faults"]):
             return ok(["armed": .int(Int64(simulator.faults.armed.count))])
         case ("POST", ["faults"]):

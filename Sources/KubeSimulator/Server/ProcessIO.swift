@@ -41,6 +41,8 @@ struct SignalWaiter: Sendable {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A reader of stdout or stderr that goes away must not kill the simulator.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Returns the name of the first signal received.

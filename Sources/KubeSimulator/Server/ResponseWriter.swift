@@ -7,6 +7,8 @@ struct ResponseWriter: Sendable {
     let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     let channel: any Channel
     let statistics: StatisticsRecorder
+    /// Whether the exchange is an HTTP/2 stream, where connection-level headers are not allowed.
+    var isHTTP2 = false
 
     private func head(
         status: Int,
@@ -23,7 +25,7 @@ struct ResponseWriter: Sendable {
         headers.add(name: "Cache-Control", value: "no-cache, private")
         headers.add(name: "Audit-Id", value: UUID().uuidString.lowercased())
         for (name, value) in extra { headers.add(name: name, value: value) }
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        if !keepAlive, !isHTTP2 { headers.add(name: "Connection", value: "close") }
         return HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
     }
 

@@ -1,13 +1,31 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// One accepted connection: the HTTP channel and the client certificate TLS saw, if any.
+/// An HTTP/1.1 connection, or one HTTP/2 stream seen through the HTTP/1 codec.
+typealias HTTPExchangeChannel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+/// What ALPN decided for a TLS connection that offered HTTP/2.
+typealias NegotiatedConnection = NIONegotiatedHTTPVersion<
+    HTTPExchangeChannel, (any Channel, NIOHTTP2Handler.AsyncStreamMultiplexer<HTTPExchangeChannel>)
+>
+
+/// One accepted connection: the TCP channel, how HTTP is spoken on it, and the client certificate TLS saw.
 struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    /// How requests arrive on the connection.
+    enum HTTPProtocol: Sendable {
+        /// HTTP/1.1 only.
+        case http1(HTTPExchangeChannel)
+        /// HTTP/1.1 or HTTP/2, decided by ALPN once the handshake completes.
+        case negotiating(EventLoopFuture<NegotiatedConnection>)
+    }
+
+    let channel: any Channel
+    let protocolChoice: HTTPProtocol
     let peer: PeerCertificate
 }
 
@@ -30,6 +48,8 @@ struct ControlResponse: Sendable {
 struct ServerSettings: Sendable {
     var host: String
     var tls: NIOSSLContext?
+    /// The HTTP/2 stream limit per connection when HTTP/2 is offered (over TLS, by ALPN); nil for HTTP/1.1 only.
+    var http2MaxConcurrentStreams: Int?
     var maxBodyBytes: Int
     var bookmarkInterval: Duration
     var requestLog: (@Sendable (String) -> Void)?
@@ -86,36 +106,83 @@ final class SimulatorServer: Sendable {
     /// Binds the listening socket; port 0 picks a free port.
     func bind(port: Int) async throws -> (channel: ServerChannel, port: Int) {
         let tls = settings.tls
+        let http2Streams = settings.http2MaxConcurrentStreams
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             .bind(host: settings.host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let peer = PeerCertificate()
-                    if let tls {
-                        let handler = NIOSSLServerHandler(context: tls) { certificates, promise in
-                            // Accept any certificate here and judge it in authentication, as kube-apiserver
-                            // does: a certificate from another CA is a 401, not a TLS alert.
-                            peer.set(try? certificates.first?.toDERBytes())
-                            promise.succeed(.certificateVerified)
-                        }
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,
-                        withErrorHandling: true
-                    )
-                    let asyncChannel = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel
-                    )
-                    return AcceptedConnection(channel: asyncChannel, peer: peer)
-                }
+                Self.initialize(channel, tls: tls, http2MaxConcurrentStreams: http2Streams)
             }
         let boundPort = channel.channel.localAddress?.port ?? port
         lifecycle.withLock { $0 = .serving(port: boundPort, channel: channel.channel) }
         return (channel, boundPort)
+    }
+
+    /// Sets up one accepted channel: TLS (accepting any client certificate and judging it later, as
+    /// kube-apiserver does: a certificate from another CA is a 401, not a TLS alert), then HTTP/1.1, or
+    /// HTTP/1.1 and HTTP/2 by ALPN.
+    private static func initialize(
+        _ channel: any Channel,
+        tls: NIOSSLContext?,
+        http2MaxConcurrentStreams: Int?
+    ) -> EventLoopFuture<AcceptedConnection> {
+        let peer = PeerCertificate()
+        do {
+            if let tls {
+                let handler = NIOSSLServerHandler(context: tls) { certificates, promise in
+                    peer.set(try? certificates.first?.toDERBytes())
+                    promise.succeed(.certificateVerified)
+                }
+                try channel.pipeline.syncOperations.addHandler(handler)
+            }
+            guard let http2MaxConcurrentStreams, tls != nil else {
+                return channel.eventLoop.makeCompletedFuture {
+                    AcceptedConnection(channel: channel, protocolChoice: .http1(try http1Channel(channel)), peer: peer)
+                }
+            }
+            var http2Configuration = NIOHTTP2Handler.Configuration()
+            http2Configuration.connection.initialSettings = [
+                HTTP2Setting(parameter: .maxConcurrentStreams, value: http2MaxConcurrentStreams),
+                HTTP2Setting(parameter: .maxHeaderListSize, value: 1 << 16),
+            ]
+            let configuration = http2Configuration
+            let negotiation = channel.configureHTTP2AsyncSecureUpgrade(
+                http1ConnectionInitializer: { connection in
+                    connection.eventLoop.makeCompletedFuture { try http1Channel(connection) }
+                },
+                http2ConnectionInitializer: { connection in
+                    connection.eventLoop.makeCompletedFuture {
+                        let multiplexer = try connection.pipeline.syncOperations.configureAsyncHTTP2Pipeline(
+                            mode: .server,
+                            configuration: configuration
+                        ) { stream in
+                            stream.eventLoop.makeCompletedFuture {
+                                try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                                return try HTTPExchangeChannel(wrappingChannelSynchronously: stream)
+                            }
+                        }
+                        return (connection as any Channel, multiplexer)
+                    }
+                }
+            )
+            return negotiation.map { negotiated in
+                AcceptedConnection(channel: channel, protocolChoice: .negotiating(negotiated), peer: peer)
+            }
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    /// An HTTP/1.1 server pipeline that keeps reading while a response streams (no pipelining assistance,
+    /// which would pause reads), so a client's close is seen at once.
+    private static func http1Channel(_ channel: any Channel) throws -> HTTPExchangeChannel {
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+            withPipeliningAssistance: false,
+            withErrorHandling: true
+        )
+        return try HTTPExchangeChannel(wrappingChannelSynchronously: channel)
     }
 
     /// Serves until cancelled: accepts connections, and after a "go away" waits and listens again on the
@@ -184,6 +251,8 @@ final class SimulatorServer: Sendable {
                     }
                 }
             }
+        } catch is CancellationError {
+            // Stopping.
         } catch {
             settings.requestLog?("kube-sim: accept loop ended: \(error)")
         }
@@ -246,7 +315,7 @@ final class SimulatorServer: Sendable {
     // MARK: Connections
 
     private func serve(_ connection: AcceptedConnection) async {
-        let channel = connection.channel.channel
+        let channel = connection.channel
         let key = ObjectIdentifier(channel)
         connections.withLock { $0[key] = channel }
         statistics.connectionOpened()
@@ -254,13 +323,43 @@ final class SimulatorServer: Sendable {
             connections.withLock { $0[key] = nil }
             statistics.connectionClosed()
         }
+        switch connection.protocolChoice {
+        case .http1(let exchange):
+            await serveExchanges(exchange, peer: connection.peer, http2: false)
+        case .negotiating(let negotiation):
+            do {
+                switch try await negotiation.get() {
+                case .http1_1(let exchange):
+                    await serveExchanges(exchange, peer: connection.peer, http2: false)
+                case .http2(let (_, multiplexer)):
+                    statistics.http2Negotiated()
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await stream in multiplexer.inbound {
+                            group.addTask { await self.serveExchanges(stream, peer: connection.peer, http2: true) }
+                        }
+                    }
+                }
+            } catch {
+                // A failed handshake or a connection reset; nothing to report.
+            }
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Serves the requests of one HTTP/1.1 connection, or the one request of an HTTP/2 stream.
+    private func serveExchanges(_ exchange: HTTPExchangeChannel, peer: PeerCertificate, http2: Bool) async {
         do {
-            try await connection.channel.executeThenClose { inbound, outbound in
+            try await exchange.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()
-                let writer = ResponseWriter(outbound: outbound, channel: channel, statistics: statistics)
+                let writer = ResponseWriter(
+                    outbound: outbound,
+                    channel: exchange.channel,
+                    statistics: statistics,
+                    isHTTP2: http2
+                )
                 while let request = try await readRequest(&iterator) {
-                    let keepAlive = try await respond(to: request, peer: connection.peer, writer: writer)
-                    if !keepAlive { break }
+                    let keepAlive = try await respond(to: request, peer: peer, writer: writer)
+                    if !keepAlive || http2 { break }
                 }
             }
         } catch {

@@ -101,15 +101,20 @@ struct ObjectStore: Sendable {
         histories[kind]?.compacted ?? 0
     }
 
-    /// The objects of `kind` as they were at `revision`, in key order; nil when that revision's changes
-    /// are no longer retained (the caller answers 410 Expired).
-    func list(kind: String, namespace: String?, at revision: Int64) -> [StoredObject]? {
-        if revision >= self.revision { return list(kind: kind, namespace: namespace) }
+    /// The objects of `kind` as they were at `revision`, in key order, from the key `start` on; nil when
+    /// that revision's changes are no longer retained (the caller answers 410 Expired).
+    ///
+    /// A `continue` page reads the list's snapshot: the current objects with every later change undone.
+    /// Only keys from `start` on are rebuilt and sorted, so paging through a list stays linear per page.
+    func list(kind: String, namespace: String?, at revision: Int64, from start: String = "") -> [StoredObject]? {
         let history = histories[kind] ?? History(limit: historyLimit)
-        guard revision >= history.compacted else { return nil }
+        guard revision >= history.compacted || revision >= self.revision else { return nil }
+        let later = revision >= self.revision ? [] : history.changes(after: revision)
+        let current = unsortedObjects(kind: kind, namespace: namespace).filter { $0.key >= start }
+        guard !later.isEmpty else { return current.sorted { $0.key < $1.key } }
         var state: [String: StoredObject] = [:]
-        for object in unsortedObjects(kind: kind, namespace: namespace) { state[object.key] = object }
-        for change in history.changes(after: revision).reversed() {
+        for object in current { state[object.key] = object }
+        for change in later.reversed() where change.object.key >= start {
             if let namespace, change.object.namespace != namespace { continue }
             switch change.type {
             case .added: state[change.object.key] = nil
