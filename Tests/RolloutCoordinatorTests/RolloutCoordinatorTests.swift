@@ -108,7 +108,7 @@ struct RolloutCoordinatorTests {
         let deadline = clock.now.addingTimeInterval(120)
         let outcome = try await gate.run([.selection(front)], policy: GatePolicy(timeout: .seconds(120))) { log in
             _ = try #require(await log.next("prod/web") { $0.progress.replicas != nil })
-            #expect(await clock.waitForSleeper(atOrAfter: deadline))
+            await clock.waitForSleeper(atOrAfter: deadline)
             clock.advance(by: 121)
         }
         guard case .deadlinePassed = outcome.ending else {
@@ -133,7 +133,7 @@ struct RolloutCoordinatorTests {
             #expect(waiting.verdict == nil)
             // The pod has been unschedulable for 10 s; the default pending deadline is 180 s. The gate sleeps
             // until the first instant a time-based rule could fire (it may wake earlier, for the mount grace).
-            #expect(await clock.waitForSleeper(atOrAfter: Fixtures.baseTime.addingTimeInterval(1)))
+            await clock.waitForSleeper(atOrAfter: Fixtures.baseTime.addingTimeInterval(1))
             let due = Fixtures.baseTime.addingTimeInterval(170)
             #expect(clock.pendingWakeUps.allSatisfy { $0 <= due.addingTimeInterval(0.01) })
             clock.advance(by: 171)
@@ -151,7 +151,7 @@ struct RolloutCoordinatorTests {
         let cluster = gate.cluster
         let outcome = try await gate.run([.selection(front)]) { _ in
             // Deliver a matching Deployment before the sync: the gate must not have judged "nothing" yet.
-            while cluster.openWatches == 0 { await Task.yield() }
+            await cluster.waitForWatches(1)
             cluster.apply(try Fixtures.deployment("late", labels: ["tier": "front"]))
             cluster.releaseSync()
         }
@@ -283,7 +283,7 @@ struct RolloutCoordinatorTests {
             source: SlowLogs(base: gate.cluster)
         ) { log in
             _ = try #require(await log.next("prod/web") { $0.verdict != nil })
-            #expect(await clock.waitForSleeper(atOrAfter: Fixtures.baseTime.addingTimeInterval(5)))
+            await clock.waitForSleeper(atOrAfter: Fixtures.baseTime.addingTimeInterval(5))
             clock.advance(by: 6)
         }
         let failure = try #require(outcome.decisiveFailure?.failure)

@@ -42,6 +42,7 @@ final class FakeCluster: ClusterSource {
         var logRequests: [LogRequest] = []
         var lists: [(kind: String, query: WatchQuery)] = []
         var failNextWatch: FakeClusterError?
+        var watchWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state = Mutex(State())
@@ -57,6 +58,19 @@ final class FakeCluster: ClusterSource {
 
     /// Every log request received, in order.
     var logRequests: [LogRequest] { state.withLock { $0.logRequests } }
+
+    /// Suspends until at least `count` watches have been opened (the suite's time limit ends a test whose
+    /// gate never opens them).
+    func waitForWatches(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.watchesOpened.count >= count { return true }
+                state.watchWaiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
 
     /// While set, new watches deliver their initial objects but not `synced` until `releaseSync()`.
     func holdSync() { state.withLock { $0.holdSync = true } }
@@ -146,6 +160,12 @@ final class FakeCluster: ClusterSource {
             if state.holdSync { state.held.append(id) } else { continuation.yield(.synced) }
             return id
         }
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            let opened = state.watchesOpened.count
+            defer { state.watchWaiters.removeAll { $0.count <= opened } }
+            return state.watchWaiters.filter { $0.count <= opened }.map(\.continuation)
+        }
+        for waiter in waiters { waiter.resume() }
         defer { if let id { _ = state.withLock { $0.subscriptions.removeValue(forKey: id) } } }
         for await delivery in stream {
             switch delivery {

@@ -3,6 +3,9 @@ import RolloutCoordinator
 import Synchronization
 
 /// A clock that moves only when a test says so; sleepers wake when it passes their instant.
+///
+/// A test waits until the gate sleeps (`waitForSleeper`) before it moves time, so the order of events is
+/// fixed by the test, never by how fast the machine is.
 final class ManualClock: GateClock {
     private struct Sleeper {
         var id: Int
@@ -10,11 +13,17 @@ final class ManualClock: GateClock {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
+    private struct Watcher {
+        var atOrAfter: Date
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         var now: Date
         var nextID = 0
         var sleepers: [Sleeper] = []
         var cancelled: Set<Int> = []
+        var watchers: [Watcher] = []
     }
 
     private let state: Mutex<State>
@@ -35,13 +44,16 @@ final class ManualClock: GateClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome: Result<Void, any Error>? = state.withLock { state in
-                    if state.cancelled.remove(id) != nil { return .failure(CancellationError()) }
-                    if instant <= state.now { return .success(()) }
+                let (outcome, watchers): (Result<Void, any Error>?, [Watcher]) = state.withLock { state in
+                    if state.cancelled.remove(id) != nil { return (.failure(CancellationError()), []) }
+                    if instant <= state.now { return (.success(()), []) }
                     state.sleepers.append(Sleeper(id: id, instant: instant, continuation: continuation))
-                    return nil
+                    let satisfied = state.watchers.filter { instant >= $0.atOrAfter }
+                    state.watchers.removeAll { instant >= $0.atOrAfter }
+                    return (nil, satisfied)
                 }
                 if let outcome { continuation.resume(with: outcome) }
+                for watcher in watchers { watcher.continuation.resume() }
             }
         } onCancel: {
             let sleeper: Sleeper? = state.withLock { state in
@@ -67,13 +79,16 @@ final class ManualClock: GateClock {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Suspends until some task sleeps until `instant` or later, so a test advances time only once the gate
-    /// waits for it; gives up after `attempts` yields so a broken gate fails the test instead of hanging.
-    func waitForSleeper(atOrAfter instant: Date, attempts: Int = 200_000) async -> Bool {
-        for _ in 0..<attempts {
-            if pendingWakeUps.contains(where: { $0 >= instant }) { return true }
-            await Task.yield()
+    /// Suspends until some task sleeps until `instant` or later, so a test moves time only once the gate
+    /// waits for it. (The suite's time limit ends a test whose gate never sleeps.)
+    func waitForSleeper(atOrAfter instant: Date) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.sleepers.contains(where: { $0.instant >= instant }) { return true }
+                state.watchers.append(Watcher(atOrAfter: instant, continuation: continuation))
+                return false
+            }
+            if ready { continuation.resume() }
         }
-        return false
     }
 }
