@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        // SIGINT/SIGTERM as an AsyncSequence (UnixSignals), already in the graph through async-http-client.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Libraries
@@ -95,6 +97,7 @@ let package = Package(
                 "RolloutCoordinator",
                 "KubeSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "RolloutStatusCLITests",
             dependencies: [
-                "RolloutStatusCLI", "RolloutCoordinator", "RolloutReport", "TestSupport",
+                "RolloutStatusCLI", "RolloutCoordinator", "RolloutReport", "TestSupport", "KubeSimulator",
                 .product(name: "KubeModel", package: "Core"), .product(name: "RolloutRules", package: "Core"),
             ],
             swiftSettings: swiftSettings

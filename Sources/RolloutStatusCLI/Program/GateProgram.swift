@@ -54,7 +54,8 @@ public struct GateProgram: Sendable {
             standardInput: { try readStandardInput(limit: ManifestLoader.defaultMaxInputBytes) },
             standardOutput: StandardStream.output,
             standardError: StandardStream.error,
-            runner: CoordinatorGateRunner()
+            runner: CoordinatorGateRunner(),
+            demo: DemoRelease.run
         )
     }
 
@@ -150,7 +151,7 @@ public struct GateProgram: Sendable {
     /// Turns an error into a report, prints its one line on stderr and delivers the report.
     ///
     /// The report keeps the manifest objects already skipped, so an API error still shows what was read.
-    private func fail(
+    func fail(
         with error: any Error,
         invocation: GateInvocation?,
         started: Started,
