@@ -59,7 +59,7 @@ struct ScenarioLibraryGateTests {
         Case(
             scenario: "invalid-config-failed-mount",
             selector: "app=ingress",
-            thresholds: RolloutThresholds(pendingDeadline: .seconds(5)),
+            thresholds: RolloutThresholds(mountGrace: .seconds(5)),
             code: .invalidConfig
         ),
         Case(
