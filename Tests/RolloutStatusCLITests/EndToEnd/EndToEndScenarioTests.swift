@@ -5,10 +5,12 @@ import RolloutRules
 import TestSupport
 import Testing
 
-/// Acceptance 1: the built `rollout-status` binary, run as a separate process against the simulator
-/// playing each scenario of `examples/scenarios/`, answers what the scenario's header promises: the exit
-/// code, `error.code`, each target's verdict, failure code and reason. Every report is saved for CI's
-/// schema check (`Scripts/validate-reports.py`).
+/// Acceptance 1: the built binary answers what each scenario's header promises.
+///
+/// The `rollout-status` executable runs as a separate process against the simulator playing each
+/// scenario of `examples/scenarios/`; its exit code, `error.code`, each target's verdict, failure code
+/// and reason must be the promised ones. Every report is saved for CI's schema check
+/// (`Scripts/validate-reports.py`).
 ///
 /// A few scenarios run at once (the simulator in this process over HTTPS, the gate in its own); each waits
 /// at most 90 s of its own, the whole suite typically well under a minute.
