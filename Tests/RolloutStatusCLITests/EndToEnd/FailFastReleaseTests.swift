@@ -48,7 +48,7 @@ struct FailFastReleaseTests {
     @Test func processCrashingWithTheLogTheRestCancelledOrDoneAndEveryStreamClosedBeforeExit() async throws {
         let scenario = try Scenario.parse(yaml: Self.release, file: "release-3x3.yaml")
         try await withKubeSimulator(scenario: scenario) { sim in
-            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.rsa))
+            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec))
             defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
             // A one-page stdout pipe nobody reads yet: the report is larger, so the process stays blocked in
             // its write, alive, until the test reads it. What the simulator sees then, the process did before
