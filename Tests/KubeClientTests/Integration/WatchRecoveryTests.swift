@@ -172,7 +172,9 @@ struct WatchRecoveryTests {
 struct WatchCancellationTests {
     @Test(
         "200 concurrent watches close promptly after cancellation",
-        arguments: [(http2Streams: 0, bound: Duration.milliseconds(200)), (http2Streams: 100, bound: .milliseconds(200))]
+        arguments: [
+            (http2Streams: 0, bound: Duration.milliseconds(200)), (http2Streams: 100, bound: .milliseconds(200)),
+        ]
     )
     func twoHundredWatches(http2Streams: Int, bound: Duration) async throws {
         // The best of up to three rounds: one round can lose the CPU to an unrelated process on a
