@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import KubeSimulator
@@ -101,5 +102,47 @@ struct PublishJournalTests {
     func timestamps() {
         #expect(KubeTimestamp.micro(nanoseconds: 1_795_000_000_123_456_789) == "2026-11-18T11:06:40.123456Z")
         #expect(KubeTimestamp.micro(nanoseconds: 0) == "1970-01-01T00:00:00.000000Z")
+    }
+
+    /// A wall clock that ticks once per reading, so each fan-out gets its own stamp.
+    final class TickingWallClock: Sendable {
+        let ticks = Atomic<Int64>(0)
+        func read() -> Int64 { ticks.add(1, ordering: .relaxed).newValue }
+    }
+
+    /// Writes ConfigMap `first` when it sees `trigger`, then `second` in the next round: a two-round reaction.
+    struct TwoRoundReaction: ClusterBehaviour {
+        mutating func reconcile(now: Date, cluster: any ClusterSnapshot) -> BehaviourStep {
+            guard cluster.object(kind: "ConfigMap", namespace: "shop", name: "trigger") != nil else { return .init() }
+            for name in ["first", "second"]
+            where cluster.object(kind: "ConfigMap", namespace: "shop", name: name) == nil {
+                return BehaviourStep(writes: [.upsert(PublishJournalTests.configMap(name))])
+            }
+            return .init()
+        }
+    }
+
+    static func configMap(_ name: String) -> JSONValue {
+        ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": "shop"]]
+    }
+
+    @Test("a client's write is published before the reaction, and each round of the reaction on its own")
+    func publishedRoundByRound() throws {
+        let wallClock = TickingWallClock()
+        let cluster = SimulatedCluster(
+            historyLimit: 100,
+            behaviour: TwoRoundReaction(),
+            clock: SimulationClock(clock: ManualClock(), origin: HandlerFixture.origin),
+            wallClock: { wallClock.read() }
+        )
+        let configMaps = try #require(ResourceType.storing(kind: "ConfigMap"))
+        try cluster.transaction { (store, now) throws(APIError) in
+            _ = try store.create(Self.configMap("trigger"), type: configMaps, now: now)
+        }
+        let entries = cluster.published(matching: .init(kind: "ConfigMap")).entries
+        #expect(entries.map(\.name) == ["trigger", "first", "second"])
+        let stamps = entries.map(\.publishedAt)
+        #expect(Set(stamps).count == 3, "one fan-out per step: \(stamps)")
+        #expect(stamps == stamps.sorted())
     }
 }

@@ -96,6 +96,12 @@ struct ControlPlane: Sendable {
     /// Admission rejections per ReplicaSet uid: how many so far, for the retry back-off.
     var rejections: [String: Int] = [:]
 
+    /// How many objects one call syncs at most; the rest is carried to the next call, which is asked for at once.
+    ///
+    /// Bounds one call's work, so a reaction to a large change (1000 Deployments updated together) is written
+    /// and published in steps of this size rather than all at the end, and a runaway sync loop cannot spin.
+    static let syncsPerCall = 2_000
+
     init(configuration: BehaviourConfiguration) {
         self.configuration = configuration
         var updates: [(at: TimeInterval, workload: Int, update: WorkloadUpdate)] = []
@@ -133,7 +139,7 @@ struct ControlPlane: Sendable {
             queue.add(key)
         }
 
-        var budget = 50_000 + queue.count * 20
+        var budget = Self.syncsPerCall
         while let key = queue.next() {
             if budget == 0 {
                 carry.insert(key)

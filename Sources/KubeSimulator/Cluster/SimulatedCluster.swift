@@ -4,9 +4,11 @@ import Synchronization
 /// The simulated cluster's state: the store, the open watches and the behaviour model, behind one lock.
 ///
 /// Every write, from a client, a timeline step or the behaviour model, runs as one transaction: the
-/// store applies it, the behaviour model reconciles until it has nothing more to write (a bounded number
-/// of rounds), and the resulting changes fan out to the watches, all before the lock is released. Clients
-/// therefore never see half of a step, and every watch sees changes in resourceVersion order.
+/// store applies it and fans it out to the watches, then the behaviour model reconciles until it has
+/// nothing more to write (a bounded number of rounds), each round's writes fanned out as soon as they are
+/// applied, all before the lock is released. A read therefore never sees half of a step, a watch sees
+/// the write before the controllers' reaction (as from a real API server), and every watch sees changes
+/// in resourceVersion order.
 public final class SimulatedCluster: Sendable {
     private struct State: Sendable {
         var store: ObjectStore
@@ -121,8 +123,10 @@ public final class SimulatedCluster: Sendable {
             let result = try body(&state.store, now)
             state.store.expireEvents(now: now)
             let previousWake = state.nextWake
-            if !state.store.pendingIsEmpty { Self.reconcile(&state, now: now, limit: reconcileLimit) }
+            let changed = !state.store.pendingIsEmpty
+            // The client's write reaches the watches before the controllers react, as with a real API server.
             publish(&state)
+            if changed { reconcile(&state, now: now) }
             return (result, state.nextWake != previousWake)
         }
         if wakeChanged { wakeSignal.notify() }
@@ -138,8 +142,8 @@ public final class SimulatedCluster: Sendable {
             let previousWake = state.nextWake
             state.maxWakeLateness = max(state.maxWakeLateness, lateness)
             state.store.expireEvents(now: now)
-            Self.reconcile(&state, now: now, limit: reconcileLimit)
             publish(&state)
+            reconcile(&state, now: now)
             return state.nextWake != previousWake
         }
         if wakeChanged { wakeSignal.notify() }
@@ -156,7 +160,12 @@ public final class SimulatedCluster: Sendable {
     /// Whether a behaviour model is installed.
     var hasBehaviour: Bool { state.withLock { $0.behaviour != nil } }
 
-    private static func reconcile(_ state: inout State, now: Date, limit: Int) {
+    /// Runs the behaviour model until it has nothing more to write (or `reconcileLimit` rounds), publishing each
+    /// round's writes as it goes.
+    ///
+    /// Publishing per round rather than per transaction lets the watches stream a large reaction (a release
+    /// of 1000 Deployments) while the next round is computed, as real controllers' writes arrive one by one.
+    private func reconcile(_ state: inout State, now: Date) {
         guard var behaviour = state.behaviour else { return }
         let started = ContinuousClock.now
         defer { state.reconcileTime += ContinuousClock.now - started }
@@ -169,9 +178,10 @@ public final class SimulatedCluster: Sendable {
             state.nextWake = step.nextWake
             state.reconcileRounds += 1
             if step.writes.isEmpty { break }
-            state.behaviourWriteErrors += apply(step.writes, to: &state.store, now: now)
+            state.behaviourWriteErrors += Self.apply(step.writes, to: &state.store, now: now)
+            publish(&state)
             rounds += 1
-            if rounds >= limit {
+            if rounds >= reconcileLimit {
                 state.reconcileCapHits += 1
                 break
             }

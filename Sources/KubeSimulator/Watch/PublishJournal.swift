@@ -6,8 +6,8 @@ import Foundation
 /// A benchmark asks, for example, for the first Pod change whose container waits in `CrashLoopBackOff`,
 /// the first ReplicaSet change with `ReplicaFailure`, or the change at which a Deployment's rollout became
 /// complete, and subtracts that `publishedAt` from the moment the gate exited. Entries are recorded in
-/// resourceVersion order, all changes of one transaction with one timestamp (they reach the watches
-/// together), and the oldest drop off past `limit`.
+/// resourceVersion order, all changes fanned out together (a client's write, or one round of the behaviour
+/// model's reaction) with one timestamp, and the oldest drop off past `limit`.
 struct PublishJournal: Sendable {
     /// One published change.
     struct Entry: Sendable, Hashable {
