@@ -6,12 +6,15 @@ time) and peak memory (VmHWM, read before the journal query), and how the publis
 
     python3 Tests/Fidelity/measure_simulator.py large-release  --kube-sim .build/release/kube-sim
     python3 Tests/Fidelity/measure_simulator.py burst          --kube-sim .build/release/kube-sim
+    python3 Tests/Fidelity/measure_simulator.py mass-delete    --kube-sim .build/release/kube-sim
 
 large-release plays examples/scenarios/large-release.yaml (1000 Deployments over 50 namespaces, 10 000
 unrelated pods, every Deployment updated at 5 s) while one all-namespaces watch on Deployments follows
 every change: "ready" is the READY line, "initial" the moment the watch has seen all 1000 complete at
 revision 1, "firstUpdated" when the first is complete at revision 2, "settled" the moment all are complete
 at revision 2 (kubectl's rollout-status rule).
+
+mass-delete starts with 10 000 pods in one namespace and times one deletecollection (grace 0) of them all.
 
 burst writes a scenario whose timeline creates 10 000 pods at 10 s (labels group=g0…g199, ten namespaces)
 while 200 all-namespaces watches select one group each: it reports when the first and the last of the
@@ -222,15 +225,43 @@ def burst(binary, workdir, extra=(), changes=10000, watches=200, namespaces=10):
     }
 
 
+def mass_delete(binary, workdir, extra=(), count=10000):
+    lines = ["name: mass-delete", "description: 10000 pods in one namespace, deleted by one deletecollection", "objects:"]
+    for index in range(count):
+        lines.append(
+            f"- {{apiVersion: v1, kind: Pod, metadata: {{name: p-{index}, namespace: bulk, labels: {{app: x}}}}, "
+            f"spec: {{nodeName: n1, containers: [{{name: app, image: app:1}}]}}, status: {{phase: Running}}}}"
+        )
+    scenario = workdir / "mass-delete.yaml"
+    scenario.write_text("\n".join(lines) + "\n")
+    sim = Sim(binary, scenario, workdir, extra)
+    connection = sim.connection()
+    started = time.monotonic()
+    connection.request(
+        "DELETE",
+        "/api/v1/namespaces/bulk/pods",
+        body=json.dumps({"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0}),
+        headers={"Authorization": f"Bearer {sim.token}", "Content-Type": "application/json"},
+    )
+    response = connection.getresponse()
+    response.read()
+    took = time.monotonic() - started
+    connection.close()
+    left = len(sim.get("/api/v1/namespaces/bulk/pods")["items"])
+    result = sim.finish()
+    return {"readySeconds": round(sim.ready, 2), "status": response.status, "deleteSeconds": round(took, 2),
+            "podsLeft": left, **result}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("measurement", choices=["large-release", "burst"])
+    parser.add_argument("measurement", choices=["large-release", "burst", "mass-delete"])
     parser.add_argument("--kube-sim", default=str(REPOSITORY / ".build/release/kube-sim"))
     parser.add_argument("--arg", action="append", default=[], help="an extra kube-sim serve argument (repeatable)")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         workdir = pathlib.Path(directory)
-        run = large_release if arguments.measurement == "large-release" else burst
+        run = {"large-release": large_release, "burst": burst, "mass-delete": mass_delete}[arguments.measurement]
         result = run(arguments.kube_sim, workdir, [a for arg in arguments.arg for a in arg.split()])
     stats = result.pop("stats")
     result["behaviour"] = stats.get("behaviour")
