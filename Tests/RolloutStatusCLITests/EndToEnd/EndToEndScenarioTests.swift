@@ -16,7 +16,6 @@ import Testing
 /// at most 90 s of its own, the whole suite typically well under a minute.
 @Suite("End to end: the built binary against every scenario", .timeLimit(.minutes(8)))
 struct EndToEndScenarioTests {
-    static let limit = ConcurrencyLimit(4)
     /// The benchmark's thousand Deployments belong to the benchmarks.
     static let excluded: Set<String> = ["large-release.yaml"]
 
@@ -31,7 +30,7 @@ struct EndToEndScenarioTests {
 
     @Test("the scenario's promise", arguments: try ScenarioExpectation.all(excluding: excluded))
     func scenario(_ expected: ScenarioExpectation) async throws {
-        try await Self.limit.run {
+        try await ConcurrencyLimit.endToEnd.run {
             let scenario = try Scenario.load(file: RepositoryFiles.scenario(expected.file))
             try await withKubeSimulator(scenario: scenario) { sim in
                 if let precondition = expected.precondition {

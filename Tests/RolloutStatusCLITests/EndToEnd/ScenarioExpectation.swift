@@ -187,6 +187,10 @@ struct ScenarioExpectation: Sendable, CustomTestStringConvertible {
 /// At most `limit` bodies at once: the end-to-end cases each run a simulator and a process, and a
 /// loaded two-core machine runs a few of them well, all of them badly.
 actor ConcurrencyLimit {
+    /// The one limit every end-to-end suite shares: they run in parallel with each other and with the
+    /// rest of `swift test`, so a limit per suite would still start a dozen processes at once.
+    static let endToEnd = ConcurrencyLimit(4)
+
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
