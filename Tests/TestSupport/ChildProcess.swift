@@ -102,11 +102,15 @@ public final class ChildProcess: Sendable {
         var held: (() -> Void)?
         for (pipe, isError) in [(outputPipe, false), (errorPipe, true)] {
             let reader = Thread { [shared] in
-                let handle = pipe.fileHandleForReading
+                // `read(2)` directly: `FileHandle.availableData` traps on EINTR, which any signal
+                // delivered to this thread (a crash reporter's, a profiler's) can cause.
+                let descriptor = pipe.fileHandleForReading.fileDescriptor
+                var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    shared.append(chunk, toError: isError)
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    if count <= 0 { break }
+                    shared.append(Data(buffer[0..<count]), toError: isError)
                 }
                 shared.update { $0.drained += 1 }
             }
