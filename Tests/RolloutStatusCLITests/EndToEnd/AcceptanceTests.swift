@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// Acceptance 3, 4 and 5 of the gate, and the GitHub Actions mode, through the built binary.
-@Suite("End to end: manifests, the original's example, bad input, GitHub Actions", .timeLimit(.minutes(3)))
+@Suite("End to end: manifests, the original's example, bad input, GitHub Actions", .timeLimit(.minutes(8)))
 struct AcceptanceTests {
     /// Two healthy Deployments in two namespaces, and a Service beside them.
     static let twoNamespaces = """
@@ -87,24 +87,28 @@ struct AcceptanceTests {
 
     @Test func aHelmStyleManifestGatesItsTwoDeploymentsAndSkipsTheService() async throws {
         let scenario = try Scenario.parse(yaml: Self.twoNamespaces, file: "helm-release.yaml")
-        try await withKubeSimulator(scenario: scenario) { sim in
-            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec))
-            defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
-            let manifest = FileManager.default.temporaryDirectory
-                .appendingPathComponent("rendered-\(UUID().uuidString).yaml")
-            try Data(Self.helmManifest.utf8).write(to: manifest)
-            defer { try? FileManager.default.removeItem(at: manifest) }
+        try await ConcurrencyLimit.endToEnd.run {
+            try await withKubeSimulator(scenario: scenario) { sim in
+                let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec))
+                defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+                let manifest = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("rendered-\(UUID().uuidString).yaml")
+                try Data(Self.helmManifest.utf8).write(to: manifest)
+                defer { try? FileManager.default.removeItem(at: manifest) }
 
-            let run = try await BinaryProcess.run(["-f", manifest.path, "--timeout", "60s", "--kubeconfig", kubeconfig])
-            let report = try run.report("helm-manifest")
-            #expect(run.status == 0, "\(run.stderrLines.suffix(4))")
-            #expect(report.success)
-            #expect(report.results.map(\.path).sorted() == ["payments/ledger", "shop/api"])
-            #expect(report.results.allSatisfy { $0.verdict == .succeeded })
-            #expect(report.skipped.map(\.kind) == ["Service"])
-            #expect(report.skipped.first?.name == "api")
-            #expect(report.skipped.first?.source.hasPrefix(manifest.path) == true)
-            #expect(report.selections.isEmpty, "a manifest names its targets: no selection")
+                let run = try await BinaryProcess.run([
+                    "-f", manifest.path, "--timeout", "60s", "--kubeconfig", kubeconfig,
+                ])
+                let report = try run.report("helm-manifest")
+                #expect(run.status == 0, "\(run.stderrLines.suffix(4))")
+                #expect(report.success)
+                #expect(report.results.map(\.path).sorted() == ["payments/ledger", "shop/api"])
+                #expect(report.results.allSatisfy { $0.verdict == .succeeded })
+                #expect(report.skipped.map(\.kind) == ["Service"])
+                #expect(report.skipped.first?.name == "api")
+                #expect(report.skipped.first?.source.hasPrefix(manifest.path) == true)
+                #expect(report.selections.isEmpty, "a manifest names its targets: no selection")
+            }
         }
     }
 
@@ -112,23 +116,25 @@ struct AcceptanceTests {
     /// holding the crashed container's output, with the original's field names and types.
     @Test func theOriginalsExampleGivesTheOriginalsTopLevelAnswer() async throws {
         let scenario = try Scenario.load(file: RepositoryFiles.scenario("crashloop-backoff.yaml"))
-        try await withKubeSimulator(scenario: scenario) { sim in
-            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec), namespace: "default")
-            defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
-            let run = try await BinaryProcess.run([
-                "-selector", "app=crashloop-backoff", "--timeout", "90s", "--kubeconfig", kubeconfig,
-            ])
-            _ = try run.report("original-example")
-            #expect(run.status == 1, "the original exits 1 on a failed rollout")
-            let json = try run.json()
-            #expect(json["success"] as? Bool == false)
-            let error = try #require(json["error"] as? [String: Any])
-            #expect(error["code"] as? String == "process-crashing")
-            #expect(error["type"] as? String == "rollout")
-            let message = try #require(error["message"] as? String)
-            #expect(message.contains("main"), "the message names the container: \(message)")
-            let log = try #require(error["log"] as? String)
-            #expect(log.contains("panic: invalid configuration: unable to read client-key /etc/app/client.key"))
+        try await ConcurrencyLimit.endToEnd.run {
+            try await withKubeSimulator(scenario: scenario) { sim in
+                let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec), namespace: "default")
+                defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+                let run = try await BinaryProcess.run([
+                    "-selector", "app=crashloop-backoff", "--timeout", "90s", "--kubeconfig", kubeconfig,
+                ])
+                _ = try run.report("original-example")
+                #expect(run.status == 1, "the original exits 1 on a failed rollout")
+                let json = try run.json()
+                #expect(json["success"] as? Bool == false)
+                let error = try #require(json["error"] as? [String: Any])
+                #expect(error["code"] as? String == "process-crashing")
+                #expect(error["type"] as? String == "rollout")
+                let message = try #require(error["message"] as? String)
+                #expect(message.contains("main"), "the message names the container: \(message)")
+                let log = try #require(error["log"] as? String)
+                #expect(log.contains("panic: invalid configuration: unable to read client-key /etc/app/client.key"))
+            }
         }
     }
 
@@ -168,50 +174,54 @@ struct AcceptanceTests {
     /// stdout, and a Markdown summary with the log appended to `$GITHUB_STEP_SUMMARY`.
     @Test func gitHubActionsAnnotatesAndAppendsTheStepSummary() async throws {
         let scenario = try Scenario.load(file: RepositoryFiles.scenario("crashloop-backoff.yaml"))
-        try await withKubeSimulator(scenario: scenario) { sim in
-            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec), namespace: "default")
-            defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
-            let summary = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID()).md")
-            try Data("## earlier step\n".utf8).write(to: summary)
-            defer { try? FileManager.default.removeItem(at: summary) }
+        try await ConcurrencyLimit.endToEnd.run {
+            try await withKubeSimulator(scenario: scenario) { sim in
+                let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec), namespace: "default")
+                defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+                let summary = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID()).md")
+                try Data("## earlier step\n".utf8).write(to: summary)
+                defer { try? FileManager.default.removeItem(at: summary) }
 
-            let run = try await BinaryProcess.run(
-                ["-l", "app=crashloop-backoff", "--timeout", "90s", "--kubeconfig", kubeconfig],
-                environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary.path]
-            )
-            #expect(run.status == 1)
-            #expect(try run.report("github-actions").error?.code == .rollout(.processCrashing))
-            let annotations = run.stderrLines.filter { $0.hasPrefix("::error ") }
-            #expect(annotations.count == 1, "\(run.stderrLines)")
-            let annotation = try #require(annotations.first)
-            // A property value escapes `:` as `%3A` (GitHub's workflow-command syntax).
-            #expect(annotation.contains("title=rollout-status%3A Deployment default/crashloop-backoff failed"))
-            #expect(annotation.contains("(process-crashing)::"))
-            let text = try String(contentsOf: summary, encoding: .utf8)
-            #expect(text.hasPrefix("## earlier step\n"), "the summary is appended, never overwritten")
-            #expect(text.contains("rollout gate failed"))
-            #expect(text.contains("| target | kind | verdict | ready | detail |"))
-            #expect(text.contains("default/crashloop-backoff"))
-            #expect(text.contains("panic: invalid configuration"), "the failure's log is in the summary")
+                let run = try await BinaryProcess.run(
+                    ["-l", "app=crashloop-backoff", "--timeout", "90s", "--kubeconfig", kubeconfig],
+                    environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary.path]
+                )
+                #expect(run.status == 1)
+                #expect(try run.report("github-actions").error?.code == .rollout(.processCrashing))
+                let annotations = run.stderrLines.filter { $0.hasPrefix("::error ") }
+                #expect(annotations.count == 1, "\(run.stderrLines)")
+                let annotation = try #require(annotations.first)
+                // A property value escapes `:` as `%3A` (GitHub's workflow-command syntax).
+                #expect(annotation.contains("title=rollout-status%3A Deployment default/crashloop-backoff failed"))
+                #expect(annotation.contains("(process-crashing)::"))
+                let text = try String(contentsOf: summary, encoding: .utf8)
+                #expect(text.hasPrefix("## earlier step\n"), "the summary is appended, never overwritten")
+                #expect(text.contains("rollout gate failed"))
+                #expect(text.contains("| target | kind | verdict | ready | detail |"))
+                #expect(text.contains("default/crashloop-backoff"))
+                #expect(text.contains("panic: invalid configuration"), "the failure's log is in the summary")
+            }
         }
     }
 
     /// `--output text`: the final summary table on stdout instead of JSON, one row per target.
     @Test func textOutputPrintsTheSummaryTable() async throws {
         let scenario = try Scenario.parse(yaml: Self.twoNamespaces, file: "helm-release.yaml")
-        try await withKubeSimulator(scenario: scenario) { sim in
-            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec))
-            defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
-            let run = try await BinaryProcess.run([
-                "-n", "shop,payments", "-l", "app in (api, ledger)", "--output", "text", "--timeout", "60s",
-                "--kubeconfig", kubeconfig,
-            ])
-            #expect(run.status == 0, "\(run.stderrLines.suffix(4))")
-            let text = String(decoding: run.stdout, as: UTF8.self)
-            #expect((try? JSONSerialization.jsonObject(with: run.stdout)) == nil, "text, not JSON")
-            let lines = text.split(separator: "\n").map(String.init)
-            #expect(lines.contains { $0.contains("shop/api") && $0.contains("succeeded") && $0.contains("2/2") })
-            #expect(lines.contains { $0.contains("payments/ledger") && $0.contains("succeeded") })
+        try await ConcurrencyLimit.endToEnd.run {
+            try await withKubeSimulator(scenario: scenario) { sim in
+                let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec))
+                defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+                let run = try await BinaryProcess.run([
+                    "-n", "shop,payments", "-l", "app in (api, ledger)", "--output", "text", "--timeout", "60s",
+                    "--kubeconfig", kubeconfig,
+                ])
+                #expect(run.status == 0, "\(run.stderrLines.suffix(4))")
+                let text = String(decoding: run.stdout, as: UTF8.self)
+                #expect((try? JSONSerialization.jsonObject(with: run.stdout)) == nil, "text, not JSON")
+                let lines = text.split(separator: "\n").map(String.init)
+                #expect(lines.contains { $0.contains("shop/api") && $0.contains("succeeded") && $0.contains("2/2") })
+                #expect(lines.contains { $0.contains("payments/ledger") && $0.contains("succeeded") })
+            }
         }
     }
 }

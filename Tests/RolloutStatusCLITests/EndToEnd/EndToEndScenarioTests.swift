@@ -14,9 +14,8 @@ import Testing
 ///
 /// A few scenarios run at once (the simulator in this process over HTTPS, the gate in its own); each waits
 /// at most 90 s of its own, the whole suite typically well under a minute.
-@Suite("End to end: the built binary against every scenario", .timeLimit(.minutes(5)))
+@Suite("End to end: the built binary against every scenario", .timeLimit(.minutes(8)))
 struct EndToEndScenarioTests {
-    static let limit = ConcurrencyLimit(4)
     /// The benchmark's thousand Deployments belong to the benchmarks.
     static let excluded: Set<String> = ["large-release.yaml"]
 
@@ -31,11 +30,13 @@ struct EndToEndScenarioTests {
 
     @Test("the scenario's promise", arguments: try ScenarioExpectation.all(excluding: excluded))
     func scenario(_ expected: ScenarioExpectation) async throws {
-        try await Self.limit.run {
+        try await ConcurrencyLimit.endToEnd.run {
             let scenario = try Scenario.load(file: RepositoryFiles.scenario(expected.file))
             try await withKubeSimulator(scenario: scenario) { sim in
                 if let precondition = expected.precondition {
-                    let reached = try await sim.eventually(timeout: .seconds(60)) {
+                    // A 2 s timeline step, but `make test` on a loaded two-core machine once starved the
+                    // simulator's timeline for over a minute: wait generously, fail only if it never comes.
+                    let reached = try await sim.eventually(timeout: .seconds(150)) {
                         Self.holds(precondition, in: sim.simulator.cluster)
                     }
                     try #require(reached, "the cluster never reached \(precondition)")
@@ -58,7 +59,11 @@ struct EndToEndScenarioTests {
             "\(result.path) \(result.verdict.rawValue) \(result.failure.map { "\($0.code.rawValue) \($0.reason ?? "-")" } ?? "")"
         }
         #expect(run.status == expected.exitCode, "\(summary); stderr: \(run.stderrLines.suffix(5))")
-        #expect(report.error?.code.rawValue == expected.errorCode, "\(report.error?.message ?? "no error")")
+        if let codes = expected.errorCodes {
+            #expect(codes.contains(report.error?.code.rawValue ?? "none"), "\(report.error?.message ?? "no error")")
+        } else {
+            #expect(report.error == nil, "\(report.error?.message ?? "")")
+        }
         #expect(report.results.count == expected.results.count, "\(summary)")
         for promised in expected.results {
             guard

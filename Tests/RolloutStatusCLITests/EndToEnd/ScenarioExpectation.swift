@@ -8,6 +8,7 @@ import Testing
 /// The header states each promise in this form (one `Gate:` line per invocation, then its results):
 ///
 ///     # Gate: `rollout-status -n shop -l app=web` → exit 1, error.code: invalid-config
+///     #   (`error.code: a|b` where timing decides which failure is seen first)
 ///     #   results: shop/web failed invalid-config ImagePullBackOff
 ///     #   selections: matched
 ///
@@ -39,7 +40,11 @@ struct ScenarioExpectation: Sendable, CustomTestStringConvertible {
     var file: String
     var arguments: [String]
     var exitCode: Int32
-    var errorCode: String?
+    /// The top-level `error.code`, or `nil` when the report has no error.
+    ///
+    /// Where timing decides which failure the gate sees first (and so which is decisive), each one is
+    /// allowed (`error.code: a|b`).
+    var errorCodes: Set<String>?
     var results: [Result]
     var selections: [String]?
     var precondition: Precondition?
@@ -106,15 +111,16 @@ struct ScenarioExpectation: Sendable, CustomTestStringConvertible {
         guard let exitRange = after.range(of: "exit "),
             let exitCode = Int32(after[exitRange.upperBound...].prefix(while: \.isNumber))
         else { throw HeaderError(file: file, problem: "a Gate line without `→ exit N`: \(line)") }
-        var errorCode: String?
+        var errorCodes: Set<String>?
         if let codeRange = after.range(of: "error.code: ") {
-            errorCode = String(after[codeRange.upperBound...].prefix { $0.isLetter || $0 == "-" })
+            let codes = after[codeRange.upperBound...].prefix { $0.isLetter || $0 == "-" || $0 == "|" }
+            errorCodes = Set(codes.split(separator: "|").map(String.init))
         }
         return ScenarioExpectation(
             file: file,
             arguments: arguments,
             exitCode: exitCode,
-            errorCode: errorCode,
+            errorCodes: errorCodes,
             results: [],
             selections: nil,
             precondition: nil
@@ -181,6 +187,10 @@ struct ScenarioExpectation: Sendable, CustomTestStringConvertible {
 /// At most `limit` bodies at once: the end-to-end cases each run a simulator and a process, and a
 /// loaded two-core machine runs a few of them well, all of them badly.
 actor ConcurrencyLimit {
+    /// The one limit every end-to-end suite shares: they run in parallel with each other and with the
+    /// rest of `swift test`, so a limit per suite would still start a dozen processes at once.
+    static let endToEnd = ConcurrencyLimit(4)
+
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 

@@ -12,7 +12,7 @@ private let terminalScript = "/usr/bin/script"
 /// makes stderr a TTY of a chosen width, as a release engineer's shell is.
 @Suite(
     "End to end: the live status table on a terminal",
-    .timeLimit(.minutes(3)),
+    .timeLimit(.minutes(8)),
     .enabled(if: FileManager.default.isExecutableFile(atPath: terminalScript), "needs script(1) from util-linux")
 )
 struct TerminalTests {
@@ -39,28 +39,30 @@ struct TerminalTests {
     /// Runs the gate on the crash-looping example under a pseudo-terminal `columns` wide.
     static func gate(_ extra: [String], environment: [String: String] = [:]) async throws -> Screen {
         let scenario = try Scenario.load(file: RepositoryFiles.scenario("crashloop-backoff.yaml"))
-        return try await withKubeSimulator(scenario: scenario) { sim in
-            let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec), namespace: "default")
-            let report = FileManager.default.temporaryDirectory.appendingPathComponent("tty-\(UUID()).json")
-            defer {
-                try? FileManager.default.removeItem(atPath: kubeconfig)
-                try? FileManager.default.removeItem(at: report)
+        return try await ConcurrencyLimit.endToEnd.run {
+            try await withKubeSimulator(scenario: scenario) { sim in
+                let kubeconfig = try sim.writeKubeconfig(.clientCertificate(.ec), namespace: "default")
+                let report = FileManager.default.temporaryDirectory.appendingPathComponent("tty-\(UUID()).json")
+                defer {
+                    try? FileManager.default.removeItem(atPath: kubeconfig)
+                    try? FileManager.default.removeItem(at: report)
+                }
+                let command =
+                    [try BinaryTests.binary().path, "-l", "app=crashloop-backoff", "--timeout", "90s"]
+                    + ["--kubeconfig", kubeconfig] + extra
+                let shell =
+                    "stty cols \(columns) rows 40; exec \(command.map(quoted).joined(separator: " ")) > \(quoted(report.path))"
+                let result = try await ChildProcess.run(
+                    URL(fileURLWithPath: script),
+                    ["-qec", shell, "/dev/null"],
+                    environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"].merging(environment) { $1 }
+                )
+                return Screen(
+                    status: result.status,
+                    bytes: String(decoding: result.standardOutput, as: UTF8.self),
+                    report: try Data(contentsOf: report)
+                )
             }
-            let command =
-                [try BinaryTests.binary().path, "-l", "app=crashloop-backoff", "--timeout", "90s"]
-                + ["--kubeconfig", kubeconfig] + extra
-            let shell =
-                "stty cols \(columns) rows 40; exec \(command.map(quoted).joined(separator: " ")) > \(quoted(report.path))"
-            let result = try await ChildProcess.run(
-                URL(fileURLWithPath: script),
-                ["-qec", shell, "/dev/null"],
-                environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"].merging(environment) { $1 }
-            )
-            return Screen(
-                status: result.status,
-                bytes: String(decoding: result.standardOutput, as: UTF8.self),
-                report: try Data(contentsOf: report)
-            )
         }
     }
 
