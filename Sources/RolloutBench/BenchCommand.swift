@@ -120,8 +120,8 @@ extension BenchCommand {
         public var kubectlScaleRepeats: Int?
 
         /// kubectl parallelism.
-        @Option(help: "The most kubectl processes alive at once in a scale case (default 1000).")
-        public var kubectlParallelism = 1000
+        @Option(help: "The most kubectl processes alive at once in a scale case (default 100: each holds about 40 MB).")
+        public var kubectlParallelism = 100
 
         /// Start-up repeats.
         @Option(help: "Runs per start-up command (full: 20, ci: 5).")

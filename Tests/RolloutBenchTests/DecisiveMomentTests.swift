@@ -230,3 +230,89 @@ import Testing
         #expect(found[DeploymentName(namespace: many.namespace, name: "svc-4")] == nil)
     }
 }
+
+/// The simulator's journal entries matched to what the witness recorded.
+@Suite struct PublishTimesTests {
+    let fixture = RolloutFixture(deployments: 1, replicas: 1)
+
+    func podRecord(version: Int) throws -> WitnessRecord {
+        let object = try JSONDecoder().decode(
+            Pod.self,
+            from: JSONSerialization.data(withJSONObject: fixture.pod(1, 0, .running, version: version))
+        )
+        return WitnessRecord(object: .pod(object), receivedAt: WallInstant(nanoseconds: 9_000))
+    }
+
+    @Test func aRecordFindsThePublishTimeOfItsOwnResourceVersion() throws {
+        let record = try podRecord(version: 2001)
+        let name = record.object.metadata.name
+        let times = PublishTimes([
+            PublishedChange(
+                kind: "Pod",
+                namespace: fixture.namespace,
+                name: name,
+                resourceVersion: "2000",
+                publishedAtNanos: 1
+            ),
+            PublishedChange(
+                kind: "Pod",
+                namespace: fixture.namespace,
+                name: name,
+                resourceVersion: "2001",
+                publishedAtNanos: 2
+            ),
+            PublishedChange(kind: "Pod", namespace: "other", name: name, resourceVersion: "2002", publishedAtNanos: 3),
+        ])
+        #expect(times.instant(of: record) == WallInstant(nanoseconds: 2))
+        #expect(times.instant(of: try podRecord(version: 2002)) == nil)
+    }
+
+    @Test func mergedJournalsKeepEveryEntryAndTheLargestDropCount() throws {
+        let record = try podRecord(version: 7)
+        var times = PublishTimes(
+            [
+                PublishedChange(
+                    kind: "Deployment",
+                    namespace: "a",
+                    name: "web",
+                    resourceVersion: "7",
+                    publishedAtNanos: 5
+                )
+            ],
+            dropped: 2
+        )
+        #expect(times.instant(of: record) == nil)
+        times.merge(
+            PublishTimes(
+                [
+                    PublishedChange(
+                        kind: "Pod",
+                        namespace: fixture.namespace,
+                        name: record.object.metadata.name,
+                        resourceVersion: "7",
+                        publishedAtNanos: 6
+                    )
+                ],
+                dropped: 1
+            )
+        )
+        #expect(times.count == 2)
+        #expect(times.dropped == 2)
+        #expect(times.instant(of: record) == WallInstant(nanoseconds: 6))
+    }
+
+    @Test func aJournalPageDecodesFromTheSimulatorsShape() throws {
+        let body = Data(
+            """
+            {"entries":[{"kind":"Pod","namespace":"bench","name":"web-1","resourceVersion":"42","type":"MODIFIED",
+            "publishedAtNanos":1764096000123456789,"publishedAt":"2025-11-25T18:40:00.123456Z",
+            "signals":["CrashLoopBackOff"]}],"oldestResourceVersion":"1","dropped":0}
+            """.utf8
+        )
+        struct Page: Decodable { var entries: [PublishedChange] }
+        let entry = try #require(try JSONDecoder().decode(Page.self, from: body).entries.first)
+        #expect(entry.resourceVersion == "42")
+        #expect(entry.publishedAtNanos == 1_764_096_000_123_456_789)
+        #expect(entry.signals == ["CrashLoopBackOff"])
+    }
+}

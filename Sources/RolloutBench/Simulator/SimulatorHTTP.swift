@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KubeModel
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -154,5 +155,121 @@ public struct SimulatorCounters: Codable, Sendable, Hashable {
             bytesSent: bytesSent - earlier.bytesSent,
             connectionsAccepted: connectionsAccepted - earlier.connectionsAccepted
         )
+    }
+}
+
+/// One entry of the simulator's publish journal (`GET /sim/published`): when a change reached the watches.
+public struct PublishedChange: Codable, Sendable, Hashable {
+    /// The object's kind, such as `Pod`.
+    public var kind: String
+    /// The object's namespace (empty for cluster-scoped objects).
+    public var namespace: String
+    /// The object's name.
+    public var name: String
+    /// The resourceVersion the change gave the object.
+    public var resourceVersion: String
+    /// The simulator's wall clock (`CLOCK_REALTIME`) when the change was published, in nanoseconds.
+    public var publishedAtNanos: Int64
+    /// What the object showed, such as `CrashLoopBackOff` or `RolloutComplete`.
+    public var signals: [String]
+
+    /// Creates an entry (tests).
+    public init(
+        kind: String,
+        namespace: String,
+        name: String,
+        resourceVersion: String,
+        publishedAtNanos: Int64,
+        signals: [String] = []
+    ) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.resourceVersion = resourceVersion
+        self.publishedAtNanos = publishedAtNanos
+        self.signals = signals
+    }
+}
+
+/// The publish times of the changes a witness recorded, looked up by object and resourceVersion.
+///
+/// The witness knows when it *received* a change; the simulator's journal knows when it *published* it,
+/// which is where the time to verdict starts. A change missing from the journal (dropped because the
+/// journal was full) has no publish time, and the replay falls back to the receive time for it.
+public struct PublishTimes: Sendable, Hashable {
+    private var byChange: [String: WallInstant] = [:]
+    /// Entries the simulator dropped from its journal before the benchmark read it.
+    public var dropped = 0
+
+    /// Indexes `entries`.
+    public init(_ entries: [PublishedChange], dropped: Int = 0) {
+        for entry in entries {
+            byChange[Self.key(entry.kind, entry.namespace, entry.name, entry.resourceVersion)] = WallInstant(
+                nanoseconds: entry.publishedAtNanos
+            )
+        }
+        self.dropped = dropped
+    }
+
+    /// How many changes have a publish time.
+    public var count: Int { byChange.count }
+
+    /// Adds the publish times of `other`.
+    public mutating func merge(_ other: PublishTimes) {
+        byChange.merge(other.byChange) { first, _ in first }
+        dropped = max(dropped, other.dropped)
+    }
+
+    /// The publish time of the change `record` shows, if the journal has it.
+    public func instant(of record: WitnessRecord) -> WallInstant? {
+        let metadata = record.object.metadata
+        guard let version = metadata.resourceVersion else { return nil }
+        return byChange[Self.key(record.object.kind, metadata.namespace ?? "", metadata.name, version)]
+    }
+
+    static func key(_ kind: String, _ namespace: String, _ name: String, _ version: String) -> String {
+        "\(kind)/\(namespace)/\(name)@\(version)"
+    }
+}
+
+extension SimulatorHTTP {
+    /// Reads the simulator's publish journal for `kind` and `namespace` (each `nil` for any), page by page.
+    ///
+    /// Throws when the simulator has no journal (an older `kube-sim`): the caller decides whether receive
+    /// times will do, and says so.
+    public func publishTimes(kinds: [String?], namespace: String?) async throws -> PublishTimes {
+        struct Page: Decodable {
+            var entries: [PublishedChange]
+            var dropped: Int?
+        }
+        var entries: [PublishedChange] = []
+        var dropped = 0
+        for kind in kinds {
+            var after: String?
+            while true {
+                var parameters: [(String, String)] = [("limit", "10000")]
+                if let kind { parameters.append(("kind", kind)) }
+                if let namespace { parameters.append(("namespace", namespace)) }
+                if let after { parameters.append(("afterResourceVersion", after)) }
+                let query = parameters.map { "\($0.0)=\(WitnessQuery.escape($0.1))" }.joined(separator: "&")
+                let (status, body) = try await send(.GET, "/sim/published?" + query, authorized: false)
+                guard status == 200 else {
+                    throw BenchError(
+                        "GET /sim/published answered \(status): \(String(decoding: body.prefix(300), as: UTF8.self))"
+                    )
+                }
+                let page: Page
+                do {
+                    page = try JSONDecoder().decode(Page.self, from: body)
+                } catch {
+                    throw BenchError("GET /sim/published returned a journal the benchmark cannot read: \(error)")
+                }
+                entries += page.entries
+                dropped = max(dropped, page.dropped ?? 0)
+                guard page.entries.count == 10000, let last = page.entries.last else { break }
+                after = last.resourceVersion
+            }
+        }
+        return PublishTimes(entries, dropped: dropped)
     }
 }

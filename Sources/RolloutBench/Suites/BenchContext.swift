@@ -60,6 +60,22 @@ public struct BenchContext: Sendable {
         return environment
     }
 
+    /// The simulator's publish times for `kinds` in `namespace`, or `nil` (said in the log) when the
+    /// simulator cannot tell them: the replay then measures from the witness's receive times, an upper
+    /// bound of the publish times that shortens the latency measured.
+    func publishTimes(http: SimulatorHTTP, kinds: [String?], namespace: String?) async -> PublishTimes? {
+        do {
+            let times = try await http.publishTimes(kinds: kinds, namespace: namespace)
+            if times.dropped > 0 {
+                log("the simulator's publish journal dropped \(times.dropped) changes; those use receive times")
+            }
+            return times
+        } catch {
+            log("no publish times (\(error)); measuring from the witness's receive times")
+            return nil
+        }
+    }
+
     /// Sleeps for `duration` on the injected clock.
     func pause(_ duration: Duration) async throws {
         try await clock.sleep(for: duration, tolerance: nil)

@@ -140,6 +140,13 @@ public struct ScaleSuite: Sendable {
                 group.cancelAll()
                 for try await _ in group {}
                 let after = try await http.statistics()
+                // Read after the counters, so the journal's reads do not count (they are control requests anyway).
+                var published = await context.publishTimes(http: http, kinds: ["Deployment"], namespace: nil)
+                if let failing = scaleCase.failingTarget,
+                    let more = await context.publishTimes(http: http, kinds: [nil], namespace: failing.namespace)
+                {
+                    published?.merge(more)
+                }
                 return Observed(
                     changedAt: changedAt,
                     outcomes: outcomes,
@@ -149,6 +156,7 @@ public struct ScaleSuite: Sendable {
                     witnessStreams: log.streamsOpened - witnessBefore.2,
                     ownedBytes: log.ownedBytesReceived,
                     records: log.records,
+                    published: published,
                     notes: notes
                 )
             }
@@ -179,6 +187,8 @@ public struct ScaleSuite: Sendable {
         var ownedBytes: Int
         /// What the witness recorded.
         var records: [WitnessRecord]
+        /// The simulator's publish times of those changes, when it tells them.
+        var published: PublishTimes?
         /// Anything unusual.
         var notes: [String]
     }
@@ -199,7 +209,8 @@ public struct ScaleSuite: Sendable {
             targets: Set(targets),
             after: observed.changedAt,
             until: lastExit.adding(seconds: 1),
-            thresholds: .default
+            thresholds: .default,
+            publishedAt: { [published = observed.published] in published?.instant(of: $0) }
         )
         let decisive: WallInstant?
         let undecided: Int

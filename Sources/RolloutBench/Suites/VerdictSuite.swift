@@ -80,7 +80,8 @@ public struct VerdictSuite: Sendable {
                 group.cancelAll()
                 // A witness that broke before the cancel reports its error here.
                 for try await _ in group {}
-                return (changedAt: changedAt, outcome: outcome, records: log.records)
+                let published = await context.publishTimes(http: http, kinds: [nil], namespace: namespace)
+                return (changedAt: changedAt, outcome: outcome, records: log.records, published: published)
             }
         }
         let outcome = observed.outcome
@@ -95,7 +96,8 @@ public struct VerdictSuite: Sendable {
                 after: observed.changedAt,
                 until: outcome.endedAt.adding(seconds: 1),
                 thresholds: verdictCase.thresholds,
-                changed: verdictCase.behaviour != nil
+                changed: verdictCase.behaviour != nil,
+                publishedAt: { [published = observed.published] in published?.instant(of: $0) }
             )
         case .deadline:
             moment = DecisiveMoment(
