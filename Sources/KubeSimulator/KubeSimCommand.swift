@@ -26,12 +26,13 @@ extension KubeSimCommand {
                 the contexts sim-cert (the current one; a client certificate), sim-token and sim-basic, plus one \
                 file per context next to it (PATH-cert, PATH-token, PATH-basic). Faults and counters are under \
                 /sim/ on the same port (GET /sim/stats, POST /sim/faults, POST /sim/watches/close, \
-                POST /sim/history/expire, POST /sim/go-away?seconds=N, PUT /sim/tokens, POST /sim/clock/advance?seconds=N).
+                POST /sim/history/expire, POST /sim/go-away?seconds=N, PUT /sim/tokens, POST /sim/clock/advance?seconds=N, \
+                GET /sim/published?kind=K&namespace=N&name=X&signal=S&afterResourceVersion=RV&limit=N).
                 """
         )
 
         /// The scenario file.
-        @Option(name: .long, help: "The scenario YAML file (omit for an empty cluster).")
+        @Option(name: .long, help: "The scenario YAML file (omit for an empty cluster whose controllers run).")
         public var scenario: String?
 
         /// The port.
@@ -62,12 +63,29 @@ extension KubeSimCommand {
         @Option(name: .long, help: "An extra DNS name in the server certificate (repeatable).")
         public var serverName: [String] = []
 
+        /// Whether the server certificate also names localhost and 127.0.0.1.
+        @Flag(
+            name: .long,
+            inversion: .prefixedNo,
+            help:
+                "Put localhost and 127.0.0.1 in the server certificate (--no-loopback-names: only --server-name names)."
+        )
+        public var loopbackNames = true
+
         /// HTTP/2.
         @Option(
             name: .long,
             help: "Offer HTTP/2 by ALPN with this many concurrent streams per connection (kube-apiserver: 100)."
         )
         public var http2Streams: Int?
+
+        /// The event TTL.
+        @Option(name: .long, help: "Seconds an Event lives after its last write, as kube-apiserver's --event-ttl.")
+        public var eventTTL: Double = 3600
+
+        /// The publish journal's size.
+        @Option(name: .long, help: "Published changes kept for GET /sim/published (0: none).")
+        public var journalSize = 100_000
 
         /// Scenario time under test control.
         @Flag(
@@ -87,7 +105,7 @@ extension KubeSimCommand {
         public func run() async throws {
             let scenario: Scenario
             // A ScenarioError prints as one line, `FILE:LINE: problem`, and exits 1 (no usage text).
-            scenario = try scenarioFile.map { try Scenario.load(file: $0) } ?? .empty
+            scenario = try scenarioFile.map { try Scenario.load(file: $0) } ?? .standard
             var configuration = KubeSimulatorConfiguration()
             configuration.port = port
             configuration.transport = http ? .http : .https
@@ -98,8 +116,11 @@ extension KubeSimCommand {
                 }
             }
             configuration.historyLimit = historySize
+            configuration.eventTTL = .milliseconds(Int64(eventTTL * 1000))
+            configuration.publishJournalLimit = journalSize
             configuration.bookmarkInterval = .milliseconds(Int64(bookmarkInterval * 1000))
             configuration.extraServerNames = serverName
+            configuration.serverCertificateIncludesLoopbackNames = loopbackNames
             if manualClock { configuration.clock = ManualClock() }
             configuration.http2MaxConcurrentStreams = http2Streams
             let standardError = StandardError()

@@ -32,12 +32,18 @@ public final class KubeSimulator: Sendable {
 
     init(scenario: Scenario, configuration: KubeSimulatorConfiguration) throws {
         self.configuration = configuration
-        pki = try SimulatorPKI(extraServerNames: configuration.extraServerNames)
+        pki = try SimulatorPKI(
+            extraServerNames: configuration.extraServerNames,
+            includesLoopbackNames: configuration.serverCertificateIncludesLoopbackNames
+        )
         let clock = SimulationClock(clock: configuration.clock)
         cluster = SimulatedCluster(
             historyLimit: configuration.historyLimit,
             behaviour: scenario.behaviour,
-            clock: clock
+            clock: clock,
+            journalLimit: configuration.publishJournalLimit,
+            wallClock: configuration.wallClock,
+            eventTTL: configuration.eventTTL
         )
         runner = ScenarioRunner(
             cluster: cluster,
