@@ -284,7 +284,7 @@ import Testing
         #expect(goals.first { $0.goal == "start-up: rollout-status --help" }?.status == .met)
         #expect(goals.contains { $0.status == .notMeasured })
         let markdown = MarkdownReport(results: results, chartPath: ".").markdown
-        #expect(markdown.contains("| time to verdict: success | p50 ≤ 50 ms, p95 ≤ 200 ms | p50 20.0 ms, p95 250 ms"))
+        #expect(markdown.contains("| time to verdict: success | p50 ≤ 50 ms, p95 ≤ 200 ms | p50 20.0 ms, p95 250.0 ms"))
         #expect(markdown.contains("**missed**"))
     }
 }

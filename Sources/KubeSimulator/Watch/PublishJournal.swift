@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
+
 /// When the store published each recent change to the watches, by wall clock, with the signals a benchmark
 /// looks for: the simulator's side of "from the decisive change to the gate's verdict".
 ///

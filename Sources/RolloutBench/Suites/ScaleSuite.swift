@@ -106,7 +106,7 @@ public struct ScaleSuite: Sendable {
             binary: context.simulator,
             scenario: scenario,
             directory: directory,
-            extraArguments: ["--history-size", "1000000"],
+            extraArguments: ["--history-size", "1000000", "--journal-size", "2000000"],
             environment: context.environment,
             pool: context.pool
         ) { simulator, http in
