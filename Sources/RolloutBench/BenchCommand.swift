@@ -337,7 +337,7 @@ extension BenchCommand {
             )
             for result in results {
                 context.log(
-                    "throughput \(result.mode): median \(String(format: "%.0f", result.eventsPerSecond.median)) events/s"
+                    "throughput \(result.mode): median \(String(format: "%.0f", result.oneCoreRate.median)) events per CPU second"
                         + (result.pinnedToOneCore ? " on one core" : " (not pinned)")
                 )
             }

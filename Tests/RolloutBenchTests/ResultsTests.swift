@@ -274,6 +274,7 @@ import Testing
                 command: "x",
                 termination: .exited(0),
                 milliseconds: try #require(Distribution([12, 14])),
+                cpuMilliseconds: Distribution([5, 6]),
                 peakRSSBytes: 1
             )
         ]

@@ -33,6 +33,10 @@ import Testing
             #expect(result.events == 4 * 3 * 5 + 1)
             #expect(result.eventsPerSecond.count == 1)
             #expect(result.eventsPerSecond.median > 0)
+            // Both rates are measured on every round.
+            let cpu = try #require(result.eventsPerCPUSecond)
+            #expect(cpu.count == 1)
+            #expect(cpu.median > 0)
             #expect(result.bytesPerEvent > 1000)
         }
     }

@@ -99,6 +99,9 @@ public struct ScaleRun: Codable, Sendable, Hashable {
     /// From the last decisive event (healthy: the last Deployment complete; with a failure: the failure)
     /// to the exit of the gate (kubectl: of the last process).
     public var verdictAfterLastMilliseconds: Double?
+    /// From the tool's start to the last decisive event; negative when it came before the start, so the
+    /// figure above includes the tool's own start-up and initial lists.
+    public var decisiveAfterStartMilliseconds: Double?
     /// Targets for which the replay found no decisive instant.
     public var undecided: Int
     /// Requests the tool sent, from the simulator's counters (the witness's own subtracted).
@@ -164,10 +167,18 @@ public struct ThroughputResult: Codable, Sendable, Hashable {
     public var events: Int
     /// Mean bytes per event.
     public var bytesPerEvent: Int
-    /// Events per second, over the rounds.
+    /// Events per second of wall time, over the rounds.
     public var eventsPerSecond: Distribution
+    /// Events per second of the process's own CPU time (user + system), over the rounds.
+    ///
+    /// On a core shared with other work the wall-time rate counts the time the process waited for the
+    /// core; the CPU-time rate is what one core delivers to it. `nil` in results of older runs.
+    public var eventsPerCPUSecond: Distribution?
     /// Whether the process was pinned to one CPU.
     public var pinnedToOneCore: Bool
+
+    /// The rate a goal is judged on: per CPU second when measured, else per wall second.
+    public var oneCoreRate: Distribution { eventsPerCPUSecond ?? eventsPerSecond }
 }
 
 /// Start-up of one command.
@@ -180,6 +191,11 @@ public struct StartupResult: Codable, Sendable, Hashable {
     public var termination: ProcessOutcome.Termination
     /// Milliseconds from spawn to reap.
     public var milliseconds: Distribution
+    /// The process's own CPU milliseconds: user plus system time, from `wait4`.
+    ///
+    /// On a loaded machine the wall time above also counts waiting for a core. `nil` in results of older
+    /// runs.
+    public var cpuMilliseconds: Distribution?
     /// Peak RSS of the last run.
     public var peakRSSBytes: Int
 }

@@ -126,15 +126,17 @@ public enum Goals {
             )
         }
 
-        let throughputTarget = "≥ 20 000 pod events/s, median"
+        let throughputTarget = "≥ 20 000 pod events/s, median (per CPU second when measured)"
         if results.throughput.isEmpty { goals.append(notMeasured("throughput on one core", throughputTarget)) }
         for result in results.throughput {
-            let median = result.eventsPerSecond.median
+            let median = result.oneCoreRate.median
             goals.append(
                 GoalResult(
                     goal: "throughput on one core: \(result.mode)" + (result.pinnedToOneCore ? "" : " (not pinned)"),
                     target: throughputTarget,
-                    measured: String(format: "%.0f events/s", median),
+                    measured: String(format: "%.0f events/s", median)
+                        + (result.eventsPerCPUSecond == nil ? " (wall time)" : " per CPU second")
+                        + String(format: "; %.0f per wall second", result.eventsPerSecond.median),
                     status: median >= 20_000 ? .met : .missed
                 )
             )
@@ -145,7 +147,8 @@ public enum Goals {
                 GoalResult(
                     goal: "start-up: rollout-status --help",
                     target: "≤ 30 ms, median",
-                    measured: String(format: "%.1f ms", help.milliseconds.median),
+                    measured: String(format: "%.1f ms", help.milliseconds.median)
+                        + (help.cpuMilliseconds.map { String(format: " (CPU %.1f ms)", $0.median) } ?? ""),
                     status: help.milliseconds.median <= 30 ? .met : .missed
                 )
             )

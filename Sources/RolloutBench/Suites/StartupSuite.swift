@@ -74,16 +74,21 @@ public struct StartupSuite: Sendable {
             var results: [StartupResult] = []
             for (name, spec) in rows {
                 var milliseconds: [Double] = []
+                var cpuMilliseconds: [Double] = []
                 var last: ProcessOutcome?
                 for round in 0..<(repeats + 2) {
                     let outcome = try await ChildProcess.launch(spec).wait(using: context.pool)
-                    if round >= 2 { milliseconds.append(outcome.wallSeconds * 1000) }
+                    if round >= 2 {
+                        milliseconds.append(outcome.wallSeconds * 1000)
+                        cpuMilliseconds.append(outcome.cpuSeconds * 1000)
+                    }
                     last = outcome
                 }
                 guard let last, let distribution = Distribution(milliseconds) else { continue }
                 context.log(
                     "startup \(name): median \(String(format: "%.1f", distribution.median)) ms, "
-                        + "p95 \(String(format: "%.1f", distribution.p95)) ms (\(last.termination))"
+                        + "p95 \(String(format: "%.1f", distribution.p95)) ms, CPU median "
+                        + "\(String(format: "%.1f", Distribution(cpuMilliseconds)?.median ?? 0)) ms (\(last.termination))"
                 )
                 results.append(
                     StartupResult(
@@ -91,6 +96,7 @@ public struct StartupSuite: Sendable {
                         command: spec.commandLine,
                         termination: last.termination,
                         milliseconds: distribution,
+                        cpuMilliseconds: Distribution(cpuMilliseconds),
                         peakRSSBytes: last.peakRSSBytes
                     )
                 )

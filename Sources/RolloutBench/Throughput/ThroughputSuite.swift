@@ -6,6 +6,10 @@ import NIOFoundationCompat
 import RolloutCoordinator
 import RolloutRules
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Pod watch events per second through the gate's own code: framing, decoding, the watch state machine,
 /// and the rules; in process, with no network, so the figure is the gate's ceiling on one core.
 ///
@@ -36,21 +40,33 @@ public struct ThroughputSuite: Sendable {
         let bytesPerEvent = stream.count / events
         log("throughput: \(events) pod events per round, \(bytesPerEvent) bytes each on average")
         var direct: [Double] = []
+        var directCPU: [Double] = []
         for round in 0...rounds {
             let started = MonotonicInstant.now()
+            let startedCPU = Self.processCPUSeconds()
             try decodeAndJudge(stream)
             let seconds = MonotonicInstant.now().seconds(since: started)
-            if round > 0 { direct.append(Double(events) / seconds) }
+            let cpu = Self.processCPUSeconds() - startedCPU
+            if round > 0 {
+                direct.append(Double(events) / seconds)
+                directCPU.append(Double(events) / max(cpu, 1e-6))
+            }
         }
-        log("throughput decode+rules: \(direct.map { String(format: "%.0f", $0) }.joined(separator: " ")) events/s")
+        log("throughput decode+rules: \(Self.rates(direct)) events/s, \(Self.rates(directCPU)) per CPU second")
         var coordinated: [Double] = []
+        var coordinatedCPU: [Double] = []
         for round in 0...rounds {
             let started = MonotonicInstant.now()
+            let startedCPU = Self.processCPUSeconds()
             try await throughCoordinator(stream)
             let seconds = MonotonicInstant.now().seconds(since: started)
-            if round > 0 { coordinated.append(Double(events) / seconds) }
+            let cpu = Self.processCPUSeconds() - startedCPU
+            if round > 0 {
+                coordinated.append(Double(events) / seconds)
+                coordinatedCPU.append(Double(events) / max(cpu, 1e-6))
+            }
         }
-        log("throughput coordinator: \(coordinated.map { String(format: "%.0f", $0) }.joined(separator: " ")) events/s")
+        log("throughput coordinator: \(Self.rates(coordinated)) events/s, \(Self.rates(coordinatedCPU)) per CPU second")
         var results: [ThroughputResult] = []
         if let distribution = Distribution(direct) {
             results.append(
@@ -61,6 +77,7 @@ public struct ThroughputSuite: Sendable {
                     events: events,
                     bytesPerEvent: bytesPerEvent,
                     eventsPerSecond: distribution,
+                    eventsPerCPUSecond: Distribution(directCPU),
                     pinnedToOneCore: pinned
                 )
             )
@@ -74,11 +91,24 @@ public struct ThroughputSuite: Sendable {
                     events: events,
                     bytesPerEvent: bytesPerEvent,
                     eventsPerSecond: distribution,
+                    eventsPerCPUSecond: Distribution(coordinatedCPU),
                     pinnedToOneCore: pinned
                 )
             )
         }
         return results
+    }
+
+    /// The process's user plus system CPU seconds so far (`getrusage`).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func rates(_ values: [Double]) -> String {
+        values.map { String(format: "%.0f", $0) }.joined(separator: " ")
     }
 
     func decodeAndJudge(_ stream: [UInt8]) throws {
