@@ -76,7 +76,7 @@ public struct BarChart: Sendable {
         let groupHeight = Double(series.count) * (Self.barHeight + Self.barGap) + Self.groupGap
         let top = 48.0
         let plotHeight = Double(categories.count) * groupHeight
-        let legendY = top + plotHeight + 36
+        let legendY = top + plotHeight + 52
         let height = legendY + 24
         let width = Self.labelWidth + Self.plotWidth + 90
         var out = """
