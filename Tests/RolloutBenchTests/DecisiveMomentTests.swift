@@ -78,6 +78,8 @@ import Testing
         )
         #expect(moment.basis == .published)
         #expect(moment.instant == base.adding(seconds: 2.9))
+        // The witness's own arrival time stays beside it: the simulator's delivery delay.
+        #expect(moment.receivedAt == base.adding(seconds: 3))
     }
 
     @Test func theDeploymentReachingCompleteIsTheDecisiveChangeOfASuccess() throws {

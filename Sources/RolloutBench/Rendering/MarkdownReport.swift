@@ -108,7 +108,9 @@ public struct MarkdownReport: Sendable {
                 + "unrelated pods in each namespace, every image updated, then one gate over all the namespaces "
                 + "(`-n a,b,… -l tier=bench`), or one `kubectl rollout status` per Deployment in parallel (at most "
                 + "\(results.configuration.kubectlParallelism) at once). Requests, streams and bytes are the "
-                + "simulator's counters with the benchmark's own witness subtracted; RSS and CPU are `wait4`'s "
+                + "simulator's counters with the benchmark's own witness subtracted; \"simulator delivery\" is the time from "
+                + "the simulator publishing the last decisive change to the benchmark's own watch receiving it, a "
+                + "delay every client's latency includes; RSS and CPU are `wait4`'s "
                 + "rusage. \"owned\" is the bytes of the targets' own Deployments, ReplicaSets, pods and Warning "
                 + "events over the run. Medians over the runs; kubectl RSS is the largest process (the sum of all "
                 + "processes' peaks in brackets).",
@@ -119,15 +121,16 @@ public struct MarkdownReport: Sendable {
             "",
             "![scale: memory](\(chartPath)/scale-memory.svg)",
             "",
-            "| case | tool | runs | verdict after last decisive event | decisive after tool start | requests | "
-                + "watch streams | bytes received | owned | ratio | peak RSS | CPU s | simulator CPU s | notes |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| case | tool | runs | verdict after last decisive event | decisive after tool start | simulator delivery | "
+                + "requests | watch streams | bytes received | owned | ratio | peak RSS | CPU s | simulator CPU s | notes |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for result in results.scale {
             let runs = result.runs
             func median(_ values: [Double]) -> Double? { Distribution(values)?.median }
             let latency = median(runs.compactMap(\.verdictAfterLastMilliseconds))
             let decisiveAfterStart = median(runs.compactMap(\.decisiveAfterStartMilliseconds))
+            let delivery = median(runs.compactMap(\.deliveryMilliseconds))
             let requests = median(runs.map { Double($0.requests) })
             let streams = median(runs.map { Double($0.watchStreams) })
             let bytes = median(runs.map { Double($0.bytesReceived) })
@@ -144,7 +147,7 @@ public struct MarkdownReport: Sendable {
             lines.append(
                 "| \(scaleCase.deployments) × \(scaleCase.namespaces) ns, \(scaleCase.withFailure ? "one failure" : "healthy") | "
                     + "\(result.tool) | \(runs.count) | \(Self.milliseconds(latency)) | "
-                    + "\(Self.milliseconds(decisiveAfterStart)) | \(Self.count(requests)) | "
+                    + "\(Self.milliseconds(decisiveAfterStart)) | \(Self.milliseconds(delivery)) | \(Self.count(requests)) | "
                     + "\(Self.count(streams)) | \(Self.bytes(bytes)) | \(Self.bytes(owned)) | "
                     + "\(ratio.map { String(format: "%.2f×", $0) } ?? "—") | \(Self.bytes(rss))"
                     + "\(summed.map { " (\(Self.bytes($0)))" } ?? "") | \(cpu.map { String(format: "%.2f", $0) } ?? "—") | "

@@ -102,6 +102,9 @@ public struct ScaleRun: Codable, Sendable, Hashable {
     /// From the tool's start to the last decisive event; negative when it came before the start, so the
     /// figure above includes the tool's own start-up and initial lists.
     public var decisiveAfterStartMilliseconds: Double?
+    /// From the simulator's publish time of the last decisive change to its arrival at the benchmark's
+    /// own watch: the simulator's delivery delay, which every client's latency includes.
+    public var deliveryMilliseconds: Double?
     /// Targets for which the replay found no decisive instant.
     public var undecided: Int
     /// Requests the tool sent, from the simulator's counters (the witness's own subtracted).

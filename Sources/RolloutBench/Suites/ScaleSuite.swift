@@ -27,7 +27,9 @@ public struct ScaleSuite: Sendable {
         var runs: [ScaleRun] = []
         for index in 1...repeats {
             let run = try await once(scaleCase, tool: tool, index: index, kubectlParallelism: kubectlParallelism)
-            let after = run.decisiveAfterStartMilliseconds.map { String(format: " (decisive %.0f ms after start)", $0) }
+            let after =
+                (run.decisiveAfterStartMilliseconds.map { String(format: " (decisive %.0f ms after start", $0) } ?? " (")
+                + (run.deliveryMilliseconds.map { String(format: ", delivered to a watch in %.0f ms)", $0) } ?? ")")
             let latency =
                 (run.verdictAfterLastMilliseconds.map { String(format: "%.0f ms", $0) } ?? "?") + (after ?? "")
             context.log(
@@ -215,8 +217,10 @@ public struct ScaleSuite: Sendable {
             publishedAt: { [published = observed.published] in published?.instant(of: $0) }
         )
         let decisive: WallInstant?
+        let last: DecisiveMoment?
         let undecided: Int
         if let failing = scaleCase.failingTarget {
+            last = moments[failing]
             decisive = moments[failing]?.instant
             undecided = decisive == nil ? 1 : 0
             if let moment = moments[failing], moment.verdict != "invalid-config" {
@@ -224,7 +228,8 @@ public struct ScaleSuite: Sendable {
             }
         } else {
             undecided = targets.count - moments.count
-            decisive = undecided == 0 ? moments.values.map(\.instant).max() : nil
+            last = undecided == 0 ? moments.values.max { $0.instant < $1.instant } : nil
+            decisive = last?.instant
             if undecided > 0 { notes.append("\(undecided) targets never completed in the replay") }
         }
         let termination =
@@ -256,6 +261,9 @@ public struct ScaleSuite: Sendable {
             expected: expected,
             verdictAfterLastMilliseconds: decisive.map { lastExit.milliseconds(since: $0) },
             decisiveAfterStartMilliseconds: decisive.map { $0.milliseconds(since: firstStart) },
+            deliveryMilliseconds: last.flatMap { moment in
+                moment.basis == .published ? moment.receivedAt.map { $0.milliseconds(since: moment.instant) } : nil
+            },
             undecided: undecided,
             requests: observed.counters.totalRequests - observed.witnessRequests,
             requestsByVerb: byVerb,

@@ -36,14 +36,27 @@ public struct DecisiveMoment: Codable, Sendable, Hashable {
     public var rule: String
     /// The decisive change, such as `Pod bench/web-7d9c-abcde rv 1042`.
     public var change: String
+    /// When the witness received the decisive change, if a change decided.
+    ///
+    /// Minus a `published` instant, it is how long the simulator took to deliver the change to a watch:
+    /// the share of a tool's latency that is the simulator's, not the tool's.
+    public var receivedAt: WallInstant?
 
     /// Creates a moment.
-    public init(instant: WallInstant, basis: Basis, verdict: String, rule: String, change: String) {
+    public init(
+        instant: WallInstant,
+        basis: Basis,
+        verdict: String,
+        rule: String,
+        change: String,
+        receivedAt: WallInstant? = nil
+    ) {
         self.instant = instant
         self.basis = basis
         self.verdict = verdict
         self.rule = rule
         self.change = change
+        self.receivedAt = receivedAt
     }
 
     /// Replays `records` and returns the moment the verdict of `namespace/name` became final, or `nil` if
@@ -141,7 +154,8 @@ public struct DecisiveMoment: Codable, Sendable, Hashable {
                         verdict: verdict.failure?.code.rawValue ?? "succeeded",
                         rule: verdict.rule.rawValue,
                         change: "\(entry.record.object.kind) \(namespace)/\(metadata.name)"
-                            + (metadata.resourceVersion.map { " rv \($0)" } ?? "")
+                            + (metadata.resourceVersion.map { " rv \($0)" } ?? ""),
+                        receivedAt: entry.record.receivedAt
                     )
                 } else if let moment = thresholdMoment(
                     observation,
