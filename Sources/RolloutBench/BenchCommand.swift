@@ -32,7 +32,7 @@ public enum BenchSuiteName: String, CaseIterable, ExpressibleByArgument, Sendabl
 
 /// The two forms of the benchmark.
 public enum BenchProfile: String, CaseIterable, ExpressibleByArgument, Sendable {
-    /// Everything the issue asks for, with enough repeats for a p95 (about an hour).
+    /// Everything the issue asks for, with enough repeats for a p95 (about 25 minutes on 2 cores).
     case full
     /// Small sizes and single runs, so CI keeps the benchmark working (a couple of minutes).
     case ci
@@ -47,7 +47,7 @@ extension BenchCommand {
             discussion: """
                 Starts kube-sim and rollout-status (release builds, next to this binary unless given) and \
                 kubectl as separate processes. Every figure is a median and p95 over repeated runs. A missed \
-                goal is reported, never an error. The full profile takes about an hour on 2 cores; --profile ci \
+                goal is reported, never an error. The full profile takes about 25 minutes on 2 cores; --profile ci \
                 takes a few minutes.
                 """
         )
