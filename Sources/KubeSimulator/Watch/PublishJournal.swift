@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(CoreFoundation)
-import CoreFoundation
-#endif
-
 /// When the store published each recent change to the watches, by wall clock, with the signals a benchmark
 /// looks for: the simulator's side of "from the decisive change to the gate's verdict".
 ///
@@ -105,11 +101,14 @@ struct PublishJournal: Sendable {
     /// The resourceVersion of the oldest entry kept, if any.
     var oldestResourceVersion: Int64? { count > 0 ? buffer[start].resourceVersion : nil }
 
-    /// The wall clock as `CLOCK_REALTIME` nanoseconds since the epoch.
+    /// The wall clock (`CLOCK_REALTIME`, which Foundation's `Date` reads) as nanoseconds since the epoch.
+    ///
+    /// `Date` holds a `Double`, so the value is exact to about 0.1 µs: ample for the microseconds the
+    /// journal reports, and it needs no platform module (`timespec` is not visible everywhere).
     static func realtimeNanoseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+        let seconds = Date().timeIntervalSince1970
+        let whole = seconds.rounded(.down)
+        return Int64(whole) * 1_000_000_000 + Int64(((seconds - whole) * 1e9).rounded())
     }
 }
 

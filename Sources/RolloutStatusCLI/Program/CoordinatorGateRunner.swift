@@ -17,6 +17,8 @@ public struct CoordinatorGateRunner: GateRunner {
     let clock: any GateClock
     /// Makes the sequence whose first element stops the gate (SIGINT, SIGTERM), if any.
     let interruptions: @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)?
+    /// Whether stderr is a terminal the live status table can be redrawn on.
+    let terminal: TerminalInfo
 
     /// The runner of this process: its environment, the system clock, and SIGINT/SIGTERM.
     ///
@@ -30,7 +32,8 @@ public struct CoordinatorGateRunner: GateRunner {
                 await UnixSignalsSequence(trapping: .sigint, .sigterm).map { signal in
                     signal == .sigterm ? GateInterruption.terminationSignal : .interruptSignal
                 }
-            }
+            },
+            terminal: .standardError(environment: ProcessInfo.processInfo.environment)
         )
     }
 
@@ -40,16 +43,24 @@ public struct CoordinatorGateRunner: GateRunner {
         clock: any GateClock = SystemGateClock(),
         interruptions: @escaping @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)? = {
             nil
-        }
+        },
+        terminal: TerminalInfo = .none
     ) {
         self.environment = environment
         self.clock = clock
         self.interruptions = interruptions
+        self.terminal = terminal
     }
 
     /// Resolves the cluster, runs the coordinator with progress on `diagnostics`, and reports.
     public func run(_ request: GateRequest, diagnostics: any DiagnosticSink) async throws -> GateReport {
-        let environment = environment { diagnostics.line("rollout-status: \($0)") }
+        let clock = clock
+        let display = ProgressDisplay(
+            style: ProgressDisplay.style(for: request.verbosity, terminal: terminal),
+            sink: diagnostics,
+            startedAt: clock.now
+        )
+        let environment = environment { display.line("rollout-status: \($0)") }
         let configuration = try ClientConfiguration.resolve(
             overrides: KubeconfigOverrides(
                 kubeconfigPath: request.cluster.kubeconfig,
@@ -58,22 +69,24 @@ public struct CoordinatorGateRunner: GateRunner {
             environment: environment
         )
         let targets = request.targets(contextNamespace: configuration.namespace)
-        let showProgress = request.verbosity > .quiet
-        let clock = clock
         let interruptions = await interruptions()
         let outcome = try await withKubeClient(configuration, environment: environment) { client in
-            await RolloutCoordinator.run(
-                targets: targets,
-                policy: request.policy,
-                thresholds: request.thresholds,
-                source: KubeClusterSource(client: client),
-                clock: clock,
-                interruptions: interruptions,
-                progress: { event in
-                    if showProgress { diagnostics.line(UntrustedText.singleLine(event.line)) }
-                }
-            )
+            await withDiscardingTaskGroup(returning: GateOutcome.self) { group in
+                group.addTask { await display.runTicks(clock: clock) }
+                let outcome = await RolloutCoordinator.run(
+                    targets: targets,
+                    policy: request.policy,
+                    thresholds: request.thresholds,
+                    source: KubeClusterSource(client: client),
+                    clock: clock,
+                    interruptions: interruptions,
+                    progress: { display.show($0, now: clock.now) }
+                )
+                group.cancelAll()
+                return outcome
+            }
         }
+        display.finish(now: clock.now)
         return outcome.report(timeout: request.timeout, skipped: request.skipped) { error in
             ErrorPresentation.classify(error).error
         }
