@@ -168,9 +168,20 @@ public struct VerdictSuite: Sendable {
     func report(tool: Tool, directory: String, outcome: ProcessOutcome) throws -> String {
         switch tool {
         case .gate:
-            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/report.json"))
-            guard let report = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw BenchError("the gate's report in \(directory) is not a JSON object")
+            let path = directory + "/report.json"
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let parsed: Any
+            do {
+                parsed = try JSONSerialization.jsonObject(with: data)
+            } catch {
+                // Such as an empty file when the gate (or a wrapper around it) died before writing its report.
+                throw BenchError(
+                    "the gate's report \(path) is not JSON (\(data.count) bytes, the gate's \(outcome.termination); "
+                        + "its stderr is beside it): \(error.localizedDescription)"
+                )
+            }
+            guard let report = parsed as? [String: Any] else {
+                throw BenchError("the gate's report \(path) is not a JSON object")
             }
             if report["success"] as? Bool == true { return "succeeded" }
             return ((report["error"] as? [String: Any])?["code"] as? String) ?? "no error code"
