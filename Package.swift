@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "rollout-status", targets: ["rollout-status"]),
         .executable(name: "kube-sim", targets: ["kube-sim"]),
+        .executable(name: "rollout-bench", targets: ["rollout-bench"]),
     ],
     dependencies: [
         .package(path: "Core"),
@@ -101,6 +102,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmark (issue 6): drives kube-sim, rollout-status and kubectl as processes; see BENCHMARKS.md.
+        .target(
+            name: "RolloutBench",
+            dependencies: [
+                .product(name: "KubeModel", package: "Core"),
+                .product(name: "RolloutRules", package: "Core"),
+                "KubeClient",
+                "RolloutCoordinator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -120,6 +139,12 @@ let package = Package(
         .executableTarget(
             name: "kube-sim",
             dependencies: ["KubeSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "rollout-bench",
+            dependencies: ["RolloutBench", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -168,6 +193,16 @@ let package = Package(
             dependencies: [
                 "RolloutStatusCLI", "RolloutCoordinator", "RolloutReport", "TestSupport", "KubeSimulator",
                 .product(name: "KubeModel", package: "Core"), .product(name: "RolloutRules", package: "Core"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RolloutBenchTests",
+            dependencies: [
+                "RolloutBench", .product(name: "KubeModel", package: "Core"),
+                .product(name: "RolloutRules", package: "Core"),
+                "KubeClient",
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
