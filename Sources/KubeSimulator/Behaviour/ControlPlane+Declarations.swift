@@ -37,16 +37,25 @@ extension ControlPlane {
         }
     }
 
+    /// Applies the declared updates that are due, each workload's as separate writes.
+    ///
+    /// Two updates of one workload due at once (the simulator woke late on a loaded machine) are still
+    /// two writes, one per call: a pipeline's two `kubectl apply`s are two generations, and a scenario
+    /// that waits for the second generation must see it. The next call comes in the same transaction's
+    /// next reconcile round, or at once after it, as the wake-up is already due.
     mutating func applyDueUpdates(_ workspace: inout Workspace, queue: inout WorkQueue) {
         guard let startedAt else { return }
+        var updated: Set<ObjectKey> = []
         while nextUpdateIndex < scheduledUpdates.count,
             startedAt + scheduledUpdates[nextUpdateIndex].at <= workspace.now
         {
             let scheduled = scheduledUpdates[nextUpdateIndex]
-            nextUpdateIndex += 1
             let workload = configuration.workloads[scheduled.workload]
-            let update = scheduled.update
             let key = workload.key
+            if updated.contains(key) { break }
+            updated.insert(key)
+            nextUpdateIndex += 1
+            let update = scheduled.update
             settling.remove(key)
             guard var object = workspace.get(key) else { continue }
             if update.delete {

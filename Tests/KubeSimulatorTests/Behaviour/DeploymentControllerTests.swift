@@ -248,6 +248,31 @@ import Testing
         #expect(deployment.metaAnnotations["deployment.kubernetes.io/revision"] == "2")
     }
 
+    /// A late wake-up (a loaded machine) finds two declared updates of one Deployment due at once: they
+    /// are still two writes, two generations, as two `kubectl apply`s would be.
+    @Test func updatesDueTogetherAreSeparateGenerations() throws {
+        var driver = try ClusterDriver(
+            workloads: """
+                deployments:
+                  - name: web
+                    replicas: 2
+                    start: rolled-out
+                    image: web:1
+                    updates:
+                      - {at: 1s, paused: true}
+                      - {at: 2s, image: "web:2"}
+                """
+        )
+        driver.settle()
+        let before = try #require(driver.cluster.get("Deployment", "web")).metaGeneration
+        driver.now = ClusterDriver.epoch + 5
+        driver.settle()
+        let deployment = try #require(driver.cluster.get("Deployment", "web"))
+        #expect(deployment.metaGeneration == before + 2)
+        #expect(deployment[path: ["spec", "paused"]] == .bool(true))
+        #expect(deployment[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"] == "web:2")
+    }
+
     /// `kubectl rollout pause` on a finished rollout: the paused condition stays while nothing changes.
     @Test func pausingAFinishedRolloutKeepsThePausedCondition() throws {
         var driver = try ClusterDriver(

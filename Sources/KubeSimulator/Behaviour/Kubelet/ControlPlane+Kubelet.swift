@@ -337,7 +337,10 @@ extension ControlPlane {
         let base = owner.metaName
         var attempt = podsCreated[owner.metaUID ?? "", default: 0]
         while true {
-            let name = "\(base)-\(Naming.suffix("\(base)#\(attempt)"))"
+            // The namespace is part of the seed: the same Deployment released into several namespaces
+            // must not get the same pod names everywhere (the real suffixes are random).
+            let seed = "\(owner.metaNamespace ?? "")/\(base)#\(attempt)"
+            let name = "\(base)-\(Naming.suffix(seed))"
             let key = ObjectKey(kind: "Pod", namespace: owner.metaNamespace, name: name)
             if workspace.get(key) == nil && pods[key] == nil { return name }
             attempt += 1
