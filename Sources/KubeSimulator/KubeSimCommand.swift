@@ -31,7 +31,7 @@ extension KubeSimCommand {
         )
 
         /// The scenario file.
-        @Option(name: .long, help: "The scenario YAML file (omit for an empty cluster).")
+        @Option(name: .long, help: "The scenario YAML file (omit for an empty cluster whose controllers run).")
         public var scenario: String?
 
         /// The port.
@@ -62,6 +62,15 @@ extension KubeSimCommand {
         @Option(name: .long, help: "An extra DNS name in the server certificate (repeatable).")
         public var serverName: [String] = []
 
+        /// Whether the server certificate also names localhost and 127.0.0.1.
+        @Flag(
+            name: .long,
+            inversion: .prefixedNo,
+            help:
+                "Put localhost and 127.0.0.1 in the server certificate (--no-loopback-names: only --server-name names)."
+        )
+        public var loopbackNames = true
+
         /// HTTP/2.
         @Option(
             name: .long,
@@ -87,7 +96,7 @@ extension KubeSimCommand {
         public func run() async throws {
             let scenario: Scenario
             // A ScenarioError prints as one line, `FILE:LINE: problem`, and exits 1 (no usage text).
-            scenario = try scenarioFile.map { try Scenario.load(file: $0) } ?? .empty
+            scenario = try scenarioFile.map { try Scenario.load(file: $0) } ?? .standard
             var configuration = KubeSimulatorConfiguration()
             configuration.port = port
             configuration.transport = http ? .http : .https
@@ -100,6 +109,7 @@ extension KubeSimCommand {
             configuration.historyLimit = historySize
             configuration.bookmarkInterval = .milliseconds(Int64(bookmarkInterval * 1000))
             configuration.extraServerNames = serverName
+            configuration.serverCertificateIncludesLoopbackNames = loopbackNames
             if manualClock { configuration.clock = ManualClock() }
             configuration.http2MaxConcurrentStreams = http2Streams
             let standardError = StandardError()

@@ -32,7 +32,10 @@ public final class KubeSimulator: Sendable {
 
     init(scenario: Scenario, configuration: KubeSimulatorConfiguration) throws {
         self.configuration = configuration
-        pki = try SimulatorPKI(extraServerNames: configuration.extraServerNames)
+        pki = try SimulatorPKI(
+            extraServerNames: configuration.extraServerNames,
+            includesLoopbackNames: configuration.serverCertificateIncludesLoopbackNames
+        )
         let clock = SimulationClock(clock: configuration.clock)
         cluster = SimulatedCluster(
             historyLimit: configuration.historyLimit,

@@ -45,6 +45,11 @@ public struct KubeSimulatorConfiguration: Sendable {
     ///
     /// Default none.
     public var extraServerNames: [String] = []
+    /// Whether the server certificate also holds `localhost` and `127.0.0.1`.
+    ///
+    /// Default true. Set false (with at least one `extraServerNames` entry) so that only the extra names
+    /// verify: a client must then send the right `tls-server-name`, and a wrong one fails verification.
+    public var serverCertificateIncludesLoopbackNames = true
     /// Changes retained per kind for watch resumes and paging; older resourceVersions get 410.
     ///
     /// Default 10 000.

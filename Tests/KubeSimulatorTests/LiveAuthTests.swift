@@ -29,6 +29,30 @@ struct LiveAuthTests {
         }
     }
 
+    @Test("requests are counted per User-Agent, unauthenticated ones too; /sim/ requests are not")
+    func userAgents() async throws {
+        try await withKubeSimulator { sim async throws in
+            try await LiveClient.with(sim) { client async throws in
+                let kubectl = "kubectl/v1.37.0 (linux/amd64) kubernetes/0000000"
+                _ = try await client.request(.GET, "/api/v1/namespaces", token: sim.token, userAgent: kubectl)
+                _ = try await client.request(.GET, "/api/v1/pods", token: sim.token, userAgent: kubectl)
+                _ = try await client.request(.GET, "/api/v1/pods", token: "wrong", userAgent: "rollout-status/0.1.0")
+                _ = try await client.request(.GET, "/version", token: sim.token)
+                _ = try await client.request(.GET, "/sim/stats", userAgent: "benchmark/1")
+                let stats = try await client.request(.GET, "/sim/stats")
+                #expect(sim.statistics.userAgents == [kubectl: 2, "rollout-status/0.1.0": 1, "(none)": 1])
+                #expect(stats.json[path: ["userAgents", "rollout-status/0.1.0"]] == 1)
+            }
+        }
+    }
+
+    @Test("a server certificate without the loopback names needs a name of its own")
+    func certificateNames() throws {
+        #expect(throws: PKIError.self) { try SimulatorPKI(includesLoopbackNames: false) }
+        let pki = try SimulatorPKI(extraServerNames: ["api.internal.example"], includesLoopbackNames: false)
+        #expect(pki.server.certificatePEM.hasPrefix("-----BEGIN CERTIFICATE-----"))
+    }
+
     @Test("basic auth with the configured user and password")
     func basic() async throws {
         try await withKubeSimulator { sim async throws in

@@ -70,10 +70,12 @@ struct LiveClient: Sendable {
         token: String? = nil,
         basic: (String, String)? = nil,
         body: String? = nil,
-        contentType: String = "application/json"
+        contentType: String = "application/json",
+        userAgent: String? = nil
     ) async throws -> Response {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        if let userAgent { request.headers.add(name: "User-Agent", value: userAgent) }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let basic {
             let encoded = Data("\(basic.0):\(basic.1)".utf8).base64EncodedString()

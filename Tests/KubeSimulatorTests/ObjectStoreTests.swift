@@ -168,4 +168,150 @@ struct ObjectStoreTests {
         #expect(change.resourceVersion == 2)
         #expect(change.object.value[path: ["metadata", "resourceVersion"]] == "2")
     }
+
+    static func scheduledPod(_ name: String, owner: String? = nil, phase: String = "Running") -> JSONValue {
+        var value = pod(name, owner: owner)
+        value.setValue("node-1", at: ["spec", "nodeName"])
+        value.setValue(.string(phase), at: ["status", "phase"])
+        return value
+    }
+
+    @Test("a graceful pod delete marks the pod; it stays only while a kubelet will finish it")
+    func gracefulPodDeletion() throws {
+        for keeps in [true, false] {
+            var store = ObjectStore(historyLimit: 100, keepsTerminatingPods: keeps)
+            _ = try store.create(Self.scheduledPod("p"), type: Self.pods, now: Self.now)
+            let marked = try store.deletePodGracefully(
+                namespace: "shop",
+                name: "p",
+                gracePeriodSeconds: nil,
+                now: Self.now
+            )
+            #expect(marked.value[path: ["metadata", "deletionGracePeriodSeconds"]] == 30)
+            #expect(
+                marked.value[path: ["metadata", "deletionTimestamp"]]
+                    == .string(ObjectStore.timestamp(Self.now + 30))
+            )
+            #expect((store.get(kind: "Pod", namespace: "shop", name: "p") != nil) == keeps)
+            let types = store.takeChanges().map(\.type)
+            #expect(types == (keeps ? [.added, .modified] : [.added, .modified, .deleted]))
+        }
+    }
+
+    @Test(
+        "pods with nothing to stop go at once: grace period 0, never scheduled, already finished",
+        arguments: [
+            (Self.scheduledPod("p"), Int64?.some(0)),
+            (Self.pod("p"), nil),
+            (Self.scheduledPod("p", phase: "Succeeded"), nil),
+            (Self.scheduledPod("p", phase: "Failed"), Int64?.some(10)),
+        ]
+    )
+    func immediatePodDeletion(pod: JSONValue, grace: Int64?) throws {
+        var store = ObjectStore(historyLimit: 100, keepsTerminatingPods: true)
+        _ = try store.create(pod, type: Self.pods, now: Self.now)
+        _ = try store.deletePodGracefully(namespace: "shop", name: "p", gracePeriodSeconds: grace, now: Self.now)
+        #expect(store.get(kind: "Pod", namespace: "shop", name: "p") == nil)
+    }
+
+    @Test("deleting a terminating pod again changes nothing; a second delete with grace 0 removes it")
+    func repeatedPodDeletion() throws {
+        var store = ObjectStore(historyLimit: 100, keepsTerminatingPods: true)
+        _ = try store.create(Self.scheduledPod("p"), type: Self.pods, now: Self.now)
+        let first = try store.deletePodGracefully(namespace: "shop", name: "p", gracePeriodSeconds: 5, now: Self.now)
+        let again = try store.deletePodGracefully(
+            namespace: "shop",
+            name: "p",
+            gracePeriodSeconds: 5,
+            now: Self.now + 1
+        )
+        #expect(again == first)
+        _ = try store.deletePodGracefully(namespace: "shop", name: "p", gracePeriodSeconds: 0, now: Self.now + 1)
+        #expect(store.get(kind: "Pod", namespace: "shop", name: "p") == nil)
+    }
+
+    @Test("the garbage collector deletes dependent pods gracefully when a kubelet will finish them")
+    func gracefulGarbageCollection() throws {
+        var store = ObjectStore(historyLimit: 100, keepsTerminatingPods: true)
+        let replicaSets = try #require(ResourceType.storing(kind: "ReplicaSet"))
+        let owner = try store.create(
+            ["apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": ["name": "rs", "namespace": "shop"]],
+            type: replicaSets,
+            now: Self.now
+        )
+        _ = try store.create(Self.scheduledPod("p1", owner: owner.uid), type: Self.pods, now: Self.now)
+        _ = try store.create(Self.pod("pending", owner: owner.uid), type: Self.pods, now: Self.now)
+        _ = try store.delete(type: replicaSets, namespace: "shop", name: "rs", now: Self.now)
+        let left = store.list(kind: "Pod", namespace: "shop")
+        #expect(left.map(\.name) == ["p1"])
+        #expect(left.first?.value[path: ["metadata", "deletionTimestamp"]] != nil)
+    }
+
+    @Test("dependents follow ownerReferences as they change, across kinds, and only in the owner's namespace")
+    func dependentsIndex() throws {
+        var store = ObjectStore(historyLimit: 100)
+        let replicaSets = try #require(ResourceType.storing(kind: "ReplicaSet"))
+        let configMaps = try #require(ResourceType.storing(kind: "ConfigMap"))
+        func replicaSet(_ name: String, namespace: String = "shop") throws -> StoredObject {
+            try store.create(
+                [
+                    "apiVersion": "apps/v1", "kind": "ReplicaSet",
+                    "metadata": ["name": .string(name), "namespace": .string(namespace)],
+                ],
+                type: replicaSets,
+                now: Self.now
+            )
+        }
+        let first = try replicaSet("a")
+        let second = try replicaSet("b")
+        let moved = try store.create(Self.pod("moved", owner: first.uid), type: Self.pods, now: Self.now)
+        var configMap: JSONValue = [
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "cm", "namespace": "shop"],
+        ]
+        configMap.setValue(
+            [["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "b", "uid": .string(second.uid)]],
+            at: ["metadata", "ownerReferences"]
+        )
+        _ = try store.create(configMap, type: configMaps, now: Self.now)
+        _ = try store.create(
+            Self.pod("elsewhere", owner: first.uid, namespace: "other"),
+            type: Self.pods,
+            now: Self.now
+        )
+        #expect(store.dependents(ofUID: first.uid).map(\.name) == ["elsewhere", "moved"])
+
+        // The pod changes owner: deleting its first owner leaves it, deleting the second takes it.
+        var reowned = moved.value
+        reowned.setValue(
+            [["apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "b", "uid": .string(second.uid)]],
+            at: ["metadata", "ownerReferences"]
+        )
+        _ = try store.update(reowned, type: Self.pods, now: Self.now)
+        _ = try store.delete(type: replicaSets, namespace: "shop", name: "a", now: Self.now)
+        #expect(store.get(kind: "Pod", namespace: "shop", name: "moved") != nil)
+        #expect(store.get(kind: "Pod", namespace: "other", name: "elsewhere") != nil, "not in the owner's namespace")
+        _ = try store.delete(type: replicaSets, namespace: "shop", name: "b", now: Self.now)
+        #expect(store.get(kind: "Pod", namespace: "shop", name: "moved") == nil)
+        #expect(store.get(kind: "ConfigMap", namespace: "shop", name: "cm") == nil)
+        #expect(store.dependents(ofUID: second.uid).isEmpty)
+        #expect(store.dependents(ofUID: first.uid).map(\.name) == ["elsewhere"])
+    }
+
+    @Test("a removed pod's logs go with it; a new pod of the same name starts without them")
+    func logsGoWithTheirPod() throws {
+        var store = ObjectStore(historyLimit: 100)
+        _ = try store.create(Self.pod("p"), type: Self.pods, now: Self.now)
+        _ = try store.create(Self.pod("q"), type: Self.pods, now: Self.now)
+        store.setLog(namespace: "shop", pod: "p", container: "app", current: "one", previous: nil)
+        store.setLog(namespace: "shop", pod: "p", container: "sidecar", current: "two", previous: nil)
+        store.setLog(namespace: "shop", pod: "q", container: "app", current: "three", previous: "zero")
+        _ = try store.delete(type: Self.pods, namespace: "shop", name: "p", now: Self.now)
+        #expect(store.log(namespace: "shop", pod: "p", container: "app") == nil)
+        #expect(store.log(namespace: "shop", pod: "p", container: "sidecar") == nil)
+        #expect(
+            store.log(namespace: "shop", pod: "q", container: "app") == ContainerLog(current: "three", previous: "zero")
+        )
+        _ = try store.create(Self.pod("p"), type: Self.pods, now: Self.now)
+        #expect(store.log(namespace: "shop", pod: "p", container: "app") == nil)
+    }
 }

@@ -51,6 +51,8 @@ struct ScenarioLoaderTests {
             ("workloads:\n  web: {behaviour: healthy}\n", "bad.yaml:2:", "unknown key \"web\" in workloads"),
             ("workloads:\n  deployments:\n  - {name: web, behaviour: crashloop}\n", "bad.yaml:3:", "unknown behaviour"),
             ("objects:\n- kind: Pod\n  metadata: {name: Bad_Name}\n", "bad.yaml:2:", "invalid name"),
+            ("behaviour: off\n", "bad.yaml:1:", "behaviour must be model"),
+            ("behaviour: none\nworkloads:\n  default: healthy\n", "bad.yaml:1:", "cannot be combined with workloads"),
         ]
     )
     func rejects(yaml: String, location: String, problem: String) {
@@ -74,6 +76,18 @@ struct ScenarioLoaderTests {
         )
         let recorder = try #require(scenario.behaviour as? Recorder)
         #expect(recorder.keys.sorted() == ["api", "web"])
+    }
+
+    @Test("without workloads the behaviour model still runs, unless the scenario says behaviour: none")
+    func defaultBehaviour() throws {
+        let plain = try Scenario.parse(yaml: "name: timeline-only\n", file: "t.yaml")
+        #expect(plain.behaviour is BehaviourModel)
+        let explicit = try Scenario.parse(yaml: "behaviour: model\n", file: "t.yaml")
+        #expect(explicit.behaviour is BehaviourModel)
+        let none = try Scenario.parse(yaml: "name: pure\nbehaviour: none\n", file: "t.yaml")
+        #expect(none.behaviour == nil)
+        #expect(Scenario.standard.behaviour is BehaviourModel)
+        #expect(Scenario.empty.behaviour == nil)
     }
 
     @Test(

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import Testing
 
 @testable import KubeSimulator
 
@@ -12,18 +13,32 @@ extension ResourceType {
 }
 
 /// An API handler over a fresh cluster, for tests that need no network.
+///
+/// With a behaviour model it runs on a `ManualClock`: `advance(to:)` plays the model (and any timeline)
+/// up to an offset from the start, waking it whenever it asked, without a scenario runner task.
 struct HandlerFixture {
     let cluster: SimulatedCluster
     let handler: APIHandler
+    let clock = ManualClock()
+    let runner: ScenarioRunner
     static let admin = KubeSimulatorConfiguration.adminIdentity
+    static let origin = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(objects: [JSONValue] = [], denyRules: [AccessRule] = [], historyLimit: Int = 1000) {
+    init(
+        objects: [JSONValue] = [],
+        denyRules: [AccessRule] = [],
+        historyLimit: Int = 1000,
+        behaviour: (any ClusterBehaviour)? = nil,
+        timeline: [TimelineStep] = []
+    ) {
         cluster = SimulatedCluster(
             historyLimit: historyLimit,
-            behaviour: nil,
-            clock: SimulationClock(clock: ContinuousClock(), origin: Date(timeIntervalSince1970: 1_800_000_000))
+            behaviour: behaviour,
+            clock: SimulationClock(clock: clock, origin: Self.origin)
         )
-        ScenarioRunner(cluster: cluster, timeline: [], diagnostics: { _ in }, file: "test").seed(objects)
+        runner = ScenarioRunner(cluster: cluster, timeline: timeline, diagnostics: { _ in }, file: "test")
+        runner.seed(objects)
+        if behaviour != nil { cluster.reconcileNow() }
         handler = APIHandler(
             cluster: cluster,
             settings: APISettings(
@@ -32,6 +47,40 @@ struct HandlerFixture {
                 defaultWatchTimeout: .seconds(60)
             )
         )
+    }
+
+    /// A fixture playing a scenario: its objects, timeline and behaviour model.
+    init(scenario: Scenario) {
+        self.init(objects: scenario.objects, behaviour: scenario.behaviour, timeline: scenario.timeline)
+    }
+
+    /// Plays scenario time up to `offset` from the start: timeline steps at their offsets, the behaviour
+    /// model at every wake-up it asked for; `observe` sees the cluster after each step.
+    func advance(to offset: Duration, observe: (SimulatedCluster) -> Void = { _ in }) {
+        var next = runner.timeline.firstIndex { $0.at > clock.now.offset } ?? runner.timeline.count
+        var callsAtThisInstant = 0
+        var instant = clock.now.offset
+        while true {
+            callsAtThisInstant = clock.now.offset == instant ? callsAtThisInstant + 1 : 0
+            instant = clock.now.offset
+            if callsAtThisInstant > 1_000 {
+                Issue.record("the behaviour kept asking to be woken at \(instant)")
+                return
+            }
+            var target = offset
+            if next < runner.timeline.count { target = min(target, runner.timeline[next].at) }
+            if let wake = cluster.nextWake {
+                target = min(target, max(cluster.clock.offset(of: wake), clock.now.offset))
+            }
+            if target > clock.now.offset { clock.advance(by: target - clock.now.offset) }
+            while next < runner.timeline.count, runner.timeline[next].at <= clock.now.offset {
+                runner.apply(runner.timeline[next])
+                next += 1
+            }
+            cluster.reconcileNow()
+            observe(cluster)
+            if clock.now.offset >= offset { return }
+        }
     }
 
     /// Sends a request and returns the full response (a watch plan is a test failure here).

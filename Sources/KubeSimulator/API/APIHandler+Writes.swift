@@ -367,14 +367,7 @@ extension APIHandler {
     {
         let type = resource.type
         guard resource.subresource == nil else { throw APIError.methodNotSupported }
-        var options: JSONValue = .object([:])
-        if !request.body.isEmpty {
-            do throws(JSONParseError) {
-                options = try JSONValue.parse(request.body)
-            } catch {
-                throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.problem)")
-            }
-        }
+        let options = try Self.deleteOptions(request)
         let policyText = query["propagationPolicy"] ?? options["propagationPolicy"]?.stringValue ?? "Background"
         guard let policy = PropagationPolicy(rawValue: policyText) else {
             throw APIError.badRequest("propagationPolicy: Unsupported value: \"\(policyText)\"")
@@ -383,6 +376,7 @@ extension APIHandler {
             resourceVersion: options[path: ["preconditions", "resourceVersion"]]?.stringValue.flatMap { Int64($0) },
             uid: options[path: ["preconditions", "uid"]]?.stringValue
         )
+        let gracePeriod = try Self.gracePeriod(query: query, options: options)
         let name = resource.name ?? ""
         let namespace = resource.namespace ?? ""
         let (before, after) = try cluster.transaction {
@@ -400,18 +394,24 @@ extension APIHandler {
                     details: APIError.details(type, name: name)
                 )
             }
-            if type.storageKind == "Pod" || type.storageKind == "Namespace" {
-                // Graceful deletion: the object is first marked, as the kubelet or the namespace controller
-                // sees it, then removed at once (the simulator's grace periods elapse instantly). The store
-                // removes a marked object without finalizers right after recording the mark.
+            if type.storageKind == "Pod" {
+                // Graceful deletion: the pod is marked and stays, terminating, until the behaviour model's
+                // kubelet removes it; with no behaviour model the store removes it right after the mark.
+                let marked = try store.deletePodGracefully(
+                    namespace: namespace,
+                    name: name,
+                    gracePeriodSeconds: gracePeriod,
+                    now: now
+                )
+                let stillThere = store.get(kind: type.storageKind, namespace: namespace, name: name)
+                return (marked, stillThere)
+            }
+            if type.storageKind == "Namespace" {
+                // The namespace is first marked, as the namespace controller sees it, then removed at once
+                // with its contents: the store removes a marked object without finalizers after the mark.
                 var value = current.value
                 value.setValue(.string(ObjectStore.timestamp(now)), at: ["metadata", "deletionTimestamp"])
-                if type.storageKind == "Pod" {
-                    let grace = options["gracePeriodSeconds"]?.intValue ?? 30
-                    value.setValue(.int(grace), at: ["metadata", "deletionGracePeriodSeconds"])
-                } else {
-                    value.setValue("Terminating", at: ["status", "phase"])
-                }
+                value.setValue("Terminating", at: ["status", "phase"])
                 let marked = try store.update(value, type: type, now: now)
                 let stillThere = store.get(kind: type.storageKind, namespace: namespace, name: name)
                 return (marked, stillThere)
@@ -435,8 +435,34 @@ extension APIHandler {
         )
     }
 
-    func deleteCollection(_ resource: ResourceRequest, query: QueryParameters) throws(APIError) -> FullResponse {
+    /// The DeleteOptions a DELETE request carries in its body (empty when it has none).
+    static func deleteOptions(_ request: APIRequest) throws(APIError) -> JSONValue {
+        guard !request.body.isEmpty else { return .object([:]) }
+        do throws(JSONParseError) {
+            return try JSONValue.parse(request.body)
+        } catch {
+            throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.problem)")
+        }
+    }
+
+    /// `gracePeriodSeconds` from the query or the DeleteOptions body (the query wins, as in the API server).
+    static func gracePeriod(query: QueryParameters, options: JSONValue) throws(APIError) -> Int64? {
+        if let text = query["gracePeriodSeconds"] {
+            guard let value = Int64(text) else {
+                throw APIError.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\": must be an integer")
+            }
+            return value
+        }
+        return options["gracePeriodSeconds"]?.intValue
+    }
+
+    func deleteCollection(
+        _ resource: ResourceRequest,
+        request: APIRequest,
+        query: QueryParameters
+    ) throws(APIError) -> FullResponse {
         let type = resource.type
+        let gracePeriod = try Self.gracePeriod(query: query, options: try Self.deleteOptions(request))
         let filter = try filter(resource, query: query)
         let namespace = type.namespaced ? resource.namespace : nil
         let deleted = try cluster.transaction {
@@ -444,9 +470,20 @@ extension APIHandler {
             let victims = store.list(kind: type.storageKind, namespace: namespace).filter(filter.matches)
             var deleted: [StoredObject] = []
             for victim in victims {
-                deleted.append(
-                    try store.delete(type: type, namespace: victim.namespace, name: victim.name, now: now)
-                )
+                if type.storageKind == "Pod" {
+                    deleted.append(
+                        try store.deletePodGracefully(
+                            namespace: victim.namespace,
+                            name: victim.name,
+                            gracePeriodSeconds: gracePeriod,
+                            now: now
+                        )
+                    )
+                } else {
+                    deleted.append(
+                        try store.delete(type: type, namespace: victim.namespace, name: victim.name, now: now)
+                    )
+                }
             }
             return deleted
         }

@@ -150,7 +150,7 @@ struct APIHandler: Sendable {
         case (.delete, _):
             return .full(try delete(resource, request: request, query: query))
         case (.deletecollection, _):
-            return .full(try deleteCollection(resource, query: query))
+            return .full(try deleteCollection(resource, request: request, query: query))
         }
     }
 

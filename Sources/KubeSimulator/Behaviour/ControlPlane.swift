@@ -267,7 +267,7 @@ struct ControlPlane: Sendable {
                 }
                 if record.uid == uid {
                     // Known: a client may have deleted it gracefully, which the kubelet must finish.
-                    if record.managed && record.deletionRequestedAt == nil && object.isTerminating { queue.add(key) }
+                    if record.deletionRequestedAt == nil && object.isTerminating { queue.add(key) }
                     continue
                 }
                 forgetPod(key, &workspace, queue: &queue)

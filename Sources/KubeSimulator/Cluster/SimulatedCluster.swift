@@ -26,7 +26,9 @@ public final class SimulatedCluster: Sendable {
     let reconcileLimit: Int
 
     init(historyLimit: Int, behaviour: (any ClusterBehaviour)?, clock: SimulationClock, reconcileLimit: Int = 64) {
-        self.state = Mutex(State(store: ObjectStore(historyLimit: historyLimit), behaviour: behaviour))
+        // With a behaviour model its kubelet finishes graceful pod deletions; without one nobody would.
+        let store = ObjectStore(historyLimit: historyLimit, keepsTerminatingPods: behaviour != nil)
+        self.state = Mutex(State(store: store, behaviour: behaviour))
         self.clock = clock
         self.reconcileLimit = reconcileLimit
     }

@@ -22,6 +22,13 @@ public struct SimulatorStatistics: Sendable, Hashable {
     public var unauthorized: Int
     /// Faults applied.
     public var faultsApplied: Int
+    /// Requests by `User-Agent` header (`(none)` when absent), so a test can assert what a client sends.
+    ///
+    /// Bounded: past `SimulatorStatistics.userAgentLimit` distinct values, new ones count under `(other)`.
+    public var userAgents: [String: Int] = [:]
+
+    /// How many distinct User-Agent values are counted one by one.
+    public static let userAgentLimit = 64
 
     /// All requests counted, whatever the verb.
     public var totalRequests: Int { requests.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
@@ -44,6 +51,7 @@ public struct SimulatorStatistics: Sendable, Hashable {
             "connectionsOpen": .int(Int64(connectionsOpen)), "connectionsAccepted": .int(Int64(connectionsAccepted)),
             "http2ConnectionsAccepted": .int(Int64(http2ConnectionsAccepted)),
             "unauthorized": .int(Int64(unauthorized)), "faultsApplied": .int(Int64(faultsApplied)),
+            "userAgents": .object(userAgents.mapValues { .int(Int64($0)) }),
         ]
     }
 }
@@ -66,8 +74,15 @@ final class StatisticsRecorder: Sendable {
 
     var snapshot: SimulatorStatistics { state.withLock { $0 } }
 
-    func request(_ request: RequestClass) {
-        state.withLock { $0.requests[request.verb, default: [:]][request.resource, default: 0] += 1 }
+    func request(_ request: RequestClass, userAgent: String?) {
+        state.withLock { state in
+            state.requests[request.verb, default: [:]][request.resource, default: 0] += 1
+            var agent = userAgent ?? "(none)"
+            if state.userAgents[agent] == nil && state.userAgents.count >= SimulatorStatistics.userAgentLimit {
+                agent = "(other)"
+            }
+            state.userAgents[agent, default: 0] += 1
+        }
     }
 
     func response(status: Int) {

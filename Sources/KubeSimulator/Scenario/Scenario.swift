@@ -5,8 +5,14 @@ import Yams
 ///
 /// Loaded from YAML (see `examples/scenarios/`) or built in Swift by tests. Top-level keys: `name`,
 /// `description`, `objects` (any supported kind, in YAML or JSON form), `timeline` (steps at offsets such
-/// as `at: 2s`: `create`, `replace`, `merge-patch`, `delete`, `log`), and `workloads` (the behaviour
-/// model's section, handed to a `BehaviourLoader`).
+/// as `at: 2s`: `create`, `replace`, `merge-patch`, `delete`, `log`), `workloads` (the behaviour
+/// model's section, handed to a `BehaviourLoader`), and `behaviour` (`model`, the default, or `none`).
+///
+/// A scenario file always runs the behaviour model unless it says `behaviour: none`: without `workloads`
+/// the model still plays the controllers and kubelets for whatever appears (a client's `kubectl apply`),
+/// while objects written with a `status` of their own stay as the scenario scripts them. A scenario built
+/// in Swift runs exactly the behaviour it is given (none by default); `Scenario.standard` is the empty
+/// cluster with the model.
 public struct Scenario: Sendable {
     /// A short name.
     public var name: String
@@ -38,8 +44,12 @@ public struct Scenario: Sendable {
         self.file = file
     }
 
-    /// An empty cluster (only the standard namespaces).
+    /// An empty cluster (only the standard namespaces) where nothing moves unless a test moves it.
     public static let empty = Scenario(name: "empty")
+
+    /// An empty cluster whose controllers and kubelets run (`BehaviourModel()`): what `kube-sim serve`
+    /// plays without `--scenario`, so applied workloads roll out.
+    public static var standard: Scenario { Scenario(name: "empty", behaviour: BehaviourModel()) }
 }
 
 /// One timed step of a timeline.

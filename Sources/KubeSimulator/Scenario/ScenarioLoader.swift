@@ -6,7 +6,7 @@ struct ScenarioLoader {
     let file: String
     let behaviourLoader: BehaviourLoader
 
-    static let topLevelKeys = ["name", "description", "objects", "timeline", "workloads"]
+    static let topLevelKeys = ["name", "description", "objects", "timeline", "workloads", "behaviour"]
     static let stepTypes = ["create", "replace", "merge-patch", "delete", "log"]
 
     init(file: String, behaviourLoader: @escaping BehaviourLoader) {
@@ -34,6 +34,7 @@ struct ScenarioLoader {
             )
         }
         var scenario = Scenario(file: file)
+        var behaviourKey: (node: Node, model: Bool)?
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -41,6 +42,16 @@ struct ScenarioLoader {
             case "description": scenario.description = value.string ?? ""
             case "objects": scenario.objects = try objects(value)
             case "timeline": scenario.timeline = try timeline(value).sorted { $0.at < $1.at }
+            case "behaviour":
+                switch value.string {
+                case "model": behaviourKey = (keyNode, true)
+                case "none": behaviourKey = (keyNode, false)
+                default:
+                    throw self.error(
+                        value,
+                        "behaviour must be model (the default: controllers and kubelets run) or none (a pure timeline)"
+                    )
+                }
             case "workloads":
                 do {
                     scenario.behaviour = try behaviourLoader(value, file)
@@ -55,6 +66,15 @@ struct ScenarioLoader {
                     "unknown key '\(key)' (expected one of \(Self.topLevelKeys.joined(separator: ", ")))"
                 )
             }
+        }
+        if let behaviourKey, !behaviourKey.model {
+            if scenario.behaviour != nil {
+                throw self.error(behaviourKey.node, "behaviour: none cannot be combined with workloads")
+            }
+        } else if scenario.behaviour == nil {
+            // No workloads declared: the controllers and kubelets still run, so a Deployment a client
+            // applies rolls out (with the default behaviour) as it would on a cluster.
+            scenario.behaviour = BehaviourModel()
         }
         return scenario
     }

@@ -29,8 +29,9 @@ public struct PKIError: Error, Sendable, CustomStringConvertible {
 /// The simulator's own public-key infrastructure, generated in-process at start.
 ///
 /// One CA signs the server certificate (SANs `localhost`, `127.0.0.1` and any extra names, so tests of
-/// `tls-server-name` can use another name) and the client certificates tests ask for. Client certificates
-/// follow Kubernetes' convention: the subject's CN is the user, each O is a group.
+/// `tls-server-name` can use another name; or only the extra names, so a test can also show a wrong name
+/// failing) and the client certificates tests ask for. Client certificates follow Kubernetes' convention:
+/// the subject's CN is the user, each O is a group.
 public struct SimulatorPKI: Sendable {
     /// The CA certificate in PEM: what a kubeconfig's `certificate-authority-data` holds.
     public let caCertificatePEM: String
@@ -40,7 +41,15 @@ public struct SimulatorPKI: Sendable {
     private let caKey: Certificate.PrivateKey
 
     /// Generates a CA and a server certificate valid for `localhost`, `127.0.0.1` and `extraServerNames`.
-    public init(extraServerNames: [String] = [], now: Date = Date()) throws {
+    ///
+    /// With `includesLoopbackNames` false the certificate holds only `extraServerNames`: a client that
+    /// connects to 127.0.0.1 must then name one of them (kubeconfig `tls-server-name`) to pass verification.
+    public init(extraServerNames: [String] = [], includesLoopbackNames: Bool = true, now: Date = Date()) throws {
+        guard includesLoopbackNames || !extraServerNames.isEmpty else {
+            throw PKIError(
+                description: "a server certificate without localhost and 127.0.0.1 needs at least one extra name"
+            )
+        }
         do {
             let key = P256.Signing.PrivateKey()
             let caKey = Certificate.PrivateKey(key)
@@ -67,10 +76,11 @@ public struct SimulatorPKI: Sendable {
             self.caCertificate = caCertificate
             caCertificatePEM = try caCertificate.serializeAsPEM().pemString
             let serverKey = P256.Signing.PrivateKey()
-            var names: [GeneralName] = [
-                .dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
-            ]
-            for extra in extraServerNames where extra != "localhost" {
+            var names: [GeneralName] = []
+            if includesLoopbackNames {
+                names = [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))]
+            }
+            for extra in extraServerNames where !(includesLoopbackNames && extra == "localhost") {
                 names.append(.dnsName(extra))
             }
             let serverCertificate = try Certificate(

@@ -425,7 +425,7 @@ final class SimulatorServer: Sendable {
             return keepAlive
         }
         let requestClass = Self.classify(request)
-        statistics.request(requestClass)
+        statistics.request(requestClass, userAgent: head.headers.first(name: "user-agent"))
         let certificateIdentity = peer.bytes.flatMap { pki.identity(ofClientCertificateDER: $0) }
         guard
             let identity = authenticator.authenticate(

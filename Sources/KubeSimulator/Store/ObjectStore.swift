@@ -50,22 +50,35 @@ enum PropagationPolicy: String, Sendable {
 /// A pure value with no locks or I/O; `SimulatedCluster` wraps it for concurrent use. It does the
 /// bookkeeping the API server does on every write (uid, resourceVersion, creationTimestamp, generation)
 /// whoever writes: a client, a timeline step or the behaviour model.
+///
+/// Every write costs what it touches, not the size of the store: container logs are kept per pod and
+/// dependents per owner uid, so removing one pod or collecting one owner's dependents never scans a
+/// namespace (a release of 1000 Deployments deletes thousands of pods in a few seconds).
 struct ObjectStore: Sendable {
     /// The resourceVersion of the latest change (0 before any).
     private(set) var revision: Int64 = 0
     private var objects: [String: [String: [String: StoredObject]]] = [:]
     private var histories: [String: History] = [:]
-    private var logs: [LogKey: ContainerLog] = [:]
+    private var logs: [PodLogKey: [String: ContainerLog]] = [:]
+    /// The objects whose `ownerReferences` name each uid, for the garbage collector.
+    private var dependents: [String: Set<ObjectAddress>] = [:]
     private var random: SplitMix64
     /// Changes since the last `takeChanges()`, for watch fan-out.
     private var pending: [Change] = []
     /// How many changes of each kind are kept for watch resumes and consistent paging.
     let historyLimit: Int
+    /// Whether a deleted pod stays, terminating, until someone removes it (the behaviour model's kubelet).
+    ///
+    /// A real API server keeps a gracefully deleted pod (`deletionTimestamp` and
+    /// `deletionGracePeriodSeconds` set) until the kubelet confirms its containers stopped. With no
+    /// behaviour model nobody would, so the store then removes a marked pod at once.
+    var keepsTerminatingPods = false
 
     /// Creates an empty store.
-    init(historyLimit: Int, seed: UInt64 = 0x5EED) {
+    init(historyLimit: Int, seed: UInt64 = 0x5EED, keepsTerminatingPods: Bool = false) {
         self.historyLimit = max(1, historyLimit)
         self.random = SplitMix64(seed: seed)
+        self.keepsTerminatingPods = keepsTerminatingPods
     }
 
     // MARK: Reads
@@ -133,7 +146,12 @@ struct ObjectStore: Sendable {
 
     /// The log texts of one container, if any were set.
     func log(namespace: String, pod: String, container: String) -> ContainerLog? {
-        logs[LogKey(namespace: namespace, pod: pod, container: container)]
+        logs[PodLogKey(namespace: namespace, pod: pod)]?[container]
+    }
+
+    /// The objects whose `ownerReferences` name `uid`, in a stable order (kind, then namespace and name).
+    func dependents(ofUID uid: String) -> [ObjectAddress] {
+        (dependents[uid] ?? []).sorted()
     }
 
     // MARK: Writes
@@ -208,9 +226,66 @@ struct ObjectStore: Sendable {
         return remove(existing, type: type, propagation: propagation, now: now)
     }
 
+    /// Deletes a pod gracefully, as the API server does for `DELETE .../pods/NAME`: marks it with
+    /// `deletionTimestamp` (now + the grace period) and `deletionGracePeriodSeconds`.
+    ///
+    /// The grace period is the request's, else the pod's `terminationGracePeriodSeconds` (30 by default);
+    /// a pod that is not scheduled on a node or has already finished is deleted at once, and so is any pod
+    /// given a grace period of 0 (`kubectl delete --grace-period=0 --force`). A marked pod stays until its
+    /// kubelet removes it (`keepsTerminatingPods`), or is removed right after the mark when nobody plays
+    /// kubelets. Deleting a pod that is already terminating changes nothing. Returns the marked pod, or the
+    /// last state of a removed one.
+    mutating func deletePodGracefully(
+        namespace: String,
+        name: String,
+        gracePeriodSeconds requested: Int64?,
+        preconditions: WritePreconditions = .init(),
+        now: Date
+    ) throws(APIError) -> StoredObject {
+        let type = Self.podType
+        guard let existing = get(kind: "Pod", namespace: namespace, name: name) else {
+            throw APIError.notFound(type, name: name)
+        }
+        if let expected = preconditions.resourceVersion, expected != existing.resourceVersion {
+            throw APIError.conflict(type, name: name)
+        }
+        if let uid = preconditions.uid, uid != existing.uid {
+            throw APIError.conflict(type, name: name)
+        }
+        return terminate(existing, gracePeriodSeconds: requested, now: now)
+    }
+
+    private mutating func terminate(
+        _ pod: StoredObject,
+        gracePeriodSeconds requested: Int64?,
+        now: Date
+    ) -> StoredObject {
+        let grace = Self.gracePeriod(of: pod.value, requested: requested)
+        let finalizers = pod.value[path: ["metadata", "finalizers"]]?.arrayValue ?? []
+        if grace == 0 && finalizers.isEmpty {
+            return remove(pod, type: Self.podType, propagation: .background, now: now)
+        }
+        if pod.value[path: ["metadata", "deletionTimestamp"]] != nil { return pod }
+        var value = pod.value
+        value.setValue(.string(Self.timestamp(now + Double(grace))), at: ["metadata", "deletionTimestamp"])
+        value.setValue(.int(grace), at: ["metadata", "deletionGracePeriodSeconds"])
+        return commit(value, type: Self.podType, previous: pod, now: now)
+    }
+
+    private static let podType = ResourceType.storing(kind: "Pod") ?? ResourceType.all[2]
+
+    /// The grace period a pod deletion gets, as the pod strategy's `CheckGracefulDelete` decides it.
+    static func gracePeriod(of pod: JSONValue, requested: Int64?) -> Int64 {
+        let phase = pod[path: ["status", "phase"]]?.stringValue
+        if (pod[path: ["spec", "nodeName"]]?.stringValue ?? "").isEmpty || phase == "Succeeded" || phase == "Failed" {
+            return 0
+        }
+        return max(0, requested ?? pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30)
+    }
+
     /// Sets the log texts one container serves.
     mutating func setLog(namespace: String, pod: String, container: String, current: String, previous: String?) {
-        logs[LogKey(namespace: namespace, pod: pod, container: container)] = ContainerLog(
+        logs[PodLogKey(namespace: namespace, pod: pod), default: [:]][container] = ContainerLog(
             current: current,
             previous: previous
         )
@@ -284,6 +359,7 @@ struct ObjectStore: Sendable {
         value["metadata"] = .object(metadata)
         let stored = StoredObject(value: value, resourceVersion: revision)
         objects[type.storageKind, default: [:]][stored.namespace, default: [:]][stored.name] = stored
+        indexOwners(of: stored, kind: type.storageKind, previous: previous)
         record(
             Change(
                 type: previous == nil ? .added : .modified,
@@ -293,10 +369,35 @@ struct ObjectStore: Sendable {
             )
         )
         let finalizers = metadata["finalizers"]?.arrayValue ?? []
-        if metadata["deletionTimestamp"] != nil, finalizers.isEmpty {
+        if metadata["deletionTimestamp"] != nil, finalizers.isEmpty,
+            !(keepsTerminatingPods && type.storageKind == "Pod")
+        {
             return remove(stored, type: type, propagation: .background, now: now)
         }
         return stored
+    }
+
+    /// Keeps `dependents` in step with the owner uids an object's `ownerReferences` name.
+    private mutating func indexOwners(of stored: StoredObject, kind: String, previous: StoredObject?) {
+        let references = stored.value[path: ["metadata", "ownerReferences"]]
+        let previousReferences = previous?.value[path: ["metadata", "ownerReferences"]]
+        guard references != previousReferences else { return }
+        let address = ObjectAddress(kind: kind, namespace: stored.namespace, name: stored.name)
+        for uid in Self.ownerUIDs(previousReferences) { unindex(address, owner: uid) }
+        for uid in Self.ownerUIDs(references) { dependents[uid, default: []].insert(address) }
+    }
+
+    private mutating func unindex(_ address: ObjectAddress, owner uid: String) {
+        guard var set = dependents[uid] else { return }
+        set.remove(address)
+        dependents[uid] = set.isEmpty ? nil : set
+    }
+
+    private static func ownerUIDs(_ references: JSONValue?) -> [String] {
+        (references?.arrayValue ?? []).compactMap { reference in
+            guard let uid = reference["uid"]?.stringValue, !uid.isEmpty else { return nil }
+            return uid
+        }
     }
 
     private static func completeNamespace(_ value: inout JSONValue, metadata: inout [String: JSONValue]) {
@@ -316,9 +417,13 @@ struct ObjectStore: Sendable {
         revision += 1
         let deleted = existing.withResourceVersion(revision)
         objects[type.storageKind]?[existing.namespace]?[existing.name] = nil
+        let address = ObjectAddress(kind: type.storageKind, namespace: existing.namespace, name: existing.name)
+        for uid in Self.ownerUIDs(existing.value[path: ["metadata", "ownerReferences"]]) {
+            unindex(address, owner: uid)
+        }
         record(Change(type: .deleted, kind: type.storageKind, object: deleted, previous: existing))
         if type.storageKind == "Pod" {
-            logs = logs.filter { !($0.key.namespace == existing.namespace && $0.key.pod == existing.name) }
+            logs[PodLogKey(namespace: existing.namespace, pod: existing.name)] = nil
         }
         if type.storageKind == "Namespace" {
             deleteContents(ofNamespace: existing.name, now: now)
@@ -329,28 +434,30 @@ struct ObjectStore: Sendable {
     }
 
     /// Deletes or orphans the objects whose ownerReferences name `owner`, as the garbage collector does.
+    ///
+    /// A namespaced owner's dependents are looked for in its namespace only, as the garbage collector
+    /// resolves namespaced owner references. A dependent pod is deleted gracefully when pods are kept
+    /// while they terminate, as the collector's DELETE would leave it.
     private mutating func collectDependents(of owner: StoredObject, propagation: PropagationPolicy, now: Date) {
         let uid = owner.uid
-        guard !uid.isEmpty else { return }
-        for type in ResourceType.all where !type.isView && type.namespaced {
-            let candidates =
-                owner.namespace.isEmpty
-                ? unsortedObjects(kind: type.storageKind, namespace: nil)
-                : unsortedObjects(kind: type.storageKind, namespace: owner.namespace)
-            for dependent in candidates {
+        guard !uid.isEmpty, dependents[uid] != nil else { return }
+        for address in dependents(ofUID: uid) {
+            guard owner.namespace.isEmpty || address.namespace == owner.namespace,
+                let type = ResourceType.storing(kind: address.kind), !type.isView,
+                let dependent = get(kind: address.kind, namespace: address.namespace, name: address.name)
+            else { continue }
+            switch propagation {
+            case .orphan:
                 let references = dependent.value[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
-                guard references.contains(where: { $0["uid"]?.stringValue == uid }) else { continue }
-                switch propagation {
-                case .orphan:
-                    var value = dependent.value
-                    let kept = references.filter { $0["uid"]?.stringValue != uid }
-                    value.setValue(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
-                    _ = commit(value, type: type, previous: dependent, now: now)
-                case .background, .foreground:
-                    // A dependent may already be gone through another owner earlier in this sweep.
-                    if let current = get(kind: type.storageKind, namespace: dependent.namespace, name: dependent.name) {
-                        _ = remove(current, type: type, propagation: .background, now: now)
-                    }
+                var value = dependent.value
+                let kept = references.filter { $0["uid"]?.stringValue != uid }
+                value.setValue(kept.isEmpty ? nil : .array(kept), at: ["metadata", "ownerReferences"])
+                _ = commit(value, type: type, previous: dependent, now: now)
+            case .background, .foreground:
+                if keepsTerminatingPods && address.kind == "Pod" {
+                    _ = terminate(dependent, gracePeriodSeconds: nil, now: now)
+                } else {
+                    _ = remove(dependent, type: type, propagation: .background, now: now)
                 }
             }
         }
@@ -395,11 +502,21 @@ struct ObjectStore: Sendable {
     }
 }
 
-/// Identifies one container's log.
-struct LogKey: Hashable, Sendable {
+/// Identifies one pod's container logs.
+struct PodLogKey: Hashable, Sendable {
     var namespace: String
     var pod: String
-    var container: String
+}
+
+/// Where an object is stored: its kind, namespace (`""` for cluster-scoped) and name.
+struct ObjectAddress: Hashable, Sendable, Comparable {
+    var kind: String
+    var namespace: String
+    var name: String
+
+    static func < (lhs: ObjectAddress, rhs: ObjectAddress) -> Bool {
+        (lhs.kind, lhs.namespace, lhs.name) < (rhs.kind, rhs.namespace, rhs.name)
+    }
 }
 
 /// The texts `pods/{name}/log` serves for one container.

@@ -158,9 +158,40 @@ struct AuthenticationTests {
                 return try await client.list(SimPod.self, namespace: "default").items.map(\.metadata.name)
             }
             // api.internal.example does not resolve: the list succeeding shows the connection went to
-            // 127.0.0.1 while TLS used the name. (A wrong name cannot be shown to fail here: the simulator's
-            // certificate always holds the IP SAN 127.0.0.1, and NIOSSL accepts a match of the peer's IP.)
+            // 127.0.0.1 while TLS used the name.
             #expect(names == ["web-1"])
+        }
+    }
+
+    @Test(
+        "tls-server-name is verified: with a certificate naming only api.internal.example, a wrong or missing name fails",
+        arguments: [("api.internal.example", true), ("other.example", false), (nil, false)]
+    )
+    func tlsServerNameVerification(serverName: String?, succeeds: Bool) async throws {
+        var configuration = KubeSimulatorConfiguration()
+        configuration.extraServerNames = ["api.internal.example"]
+        configuration.serverCertificateIncludesLoopbackNames = false
+        try await withKubeSimulator(configuration: configuration) { sim in
+            sim.putPod("web-1")
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            let path = try scratch.write(
+                "config",
+                sim.kubeconfigText(
+                    user: "    token: \(sim.token)\n",
+                    cluster: serverName.map { "    tls-server-name: \($0)\n" } ?? ""
+                )
+            )
+            guard succeeds else {
+                let error = await #expect(throws: KubeClientError.self) { try await Self.listPods(path) }
+                guard case .tlsVerification = try #require(error) else {
+                    Issue.record("expected a TLS verification error, got \(String(describing: error))")
+                    return
+                }
+                #expect(sim.statistics.totalRequests == 0, "nothing was sent to a server that failed verification")
+                return
+            }
+            #expect(try await Self.listPods(path) == ["web-1"])
         }
     }
 

@@ -37,6 +37,8 @@ struct ReadTests {
                 #expect(error?.description.contains("get pods \"gone\" in namespace \"shop\"") == true)
                 #expect(error?.description.contains("not found") == true)
             }
+            // Every request names the tool, so an API server's audit log shows who asked.
+            #expect(sim.statistics.userAgents == [TransportOptions.defaultUserAgent: sim.statistics.totalRequests])
         }
     }
 

@@ -14,11 +14,23 @@ extension ControlPlane {
         }
         var record = pods[key] ?? adopt(pod, now: workspace.now)
         if record.uid == nil { record.uid = uid }
+        let now = workspace.now
         guard record.managed else {
+            // The scenario plays this pod's containers, but a deletion still needs a kubelet to finish it.
+            if pod.isTerminating {
+                let deleted = record.deletionRequestedAt ?? now
+                record.deletionRequestedAt = deleted
+                if now >= deleted + scaled(KubeletTiming.termination) {
+                    pods[key] = record
+                    workspace.remove(key)
+                    forgetPod(key, &workspace, queue: &queue)
+                    return
+                }
+                wake(key, at: deleted + scaled(KubeletTiming.termination))
+            }
             pods[key] = record
             return
         }
-        let now = workspace.now
         if record.behaviour == nil {
             record.behaviour = effectiveBehaviour(for: pod, record: record, workspace: workspace)
             if record.podIP.isEmpty { place(&record) }
@@ -326,18 +338,22 @@ extension ControlPlane {
     }
 
     /// Deletes a pod gracefully: the API server sets `deletionTimestamp`; the kubelet stops it and removes it.
+    ///
+    /// As the API server decides (`ObjectStore.gracePeriod`), a pod that never reached a node or has
+    /// finished has nothing to stop and is removed at once.
     mutating func deletePod(_ key: ObjectKey, _ workspace: inout Workspace, queue: inout WorkQueue) {
         guard var pod = workspace.get(key), !pod.isTerminating else { return }
-        let grace = pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+        let grace = ObjectStore.gracePeriod(of: pod, requested: nil)
+        if grace == 0 {
+            workspace.remove(key)
+            forgetPod(key, &workspace, queue: &queue)
+            return
+        }
         pod.set(["metadata", "deletionTimestamp"], .string(KubeTimestamp.seconds(workspace.now + Double(grace))))
         pod.set(["metadata", "deletionGracePeriodSeconds"], .int(grace))
         workspace.put(pod, as: key)
         if var record = pods[key] {
             record.deletionRequestedAt = workspace.now
-            if !record.managed {
-                // Nobody else will finish it: the kubelet removes unmanaged pods at once.
-                workspace.remove(key)
-            }
             pods[key] = record
         }
         queue.add(key)
