@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "RolloutStatusCLITests",
             dependencies: [
-                "RolloutStatusCLI", "RolloutCoordinator", "RolloutReport", "TestSupport",
+                "RolloutStatusCLI", "RolloutCoordinator", "RolloutReport", "TestSupport", "KubeSimulator",
                 .product(name: "KubeModel", package: "Core"), .product(name: "RolloutRules", package: "Core"),
             ],
             swiftSettings: swiftSettings

@@ -73,7 +73,7 @@ struct LiveAuthTests {
     @Test("client certificates signed by the CA authenticate, with RSA and EC keys", arguments: ClientKeyType.allCases)
     func clientCertificates(keyType: ClientKeyType) async throws {
         try await withKubeSimulator { sim async throws in
-            let certificate = keyType == .rsa ? sim.rsaClientCertificate : sim.ecClientCertificate
+            let certificate = keyType == .rsa ? try sim.rsaClientCertificate : sim.ecClientCertificate
             #expect(certificate.privateKeyPEM.contains(keyType == .rsa ? "BEGIN RSA PRIVATE KEY" : "BEGIN PRIVATE KEY"))
             try await LiveClient.with(sim, certificate: certificate) { client async throws in
                 let response = try await client.request(.GET, "/apis/apps/v1/deployments")

@@ -1,5 +1,6 @@
 import Foundation
 import RolloutReport
+import TestSupport
 import Testing
 
 /// The built `rollout-status` binary, run as a pipeline runs it: the exit status, stdout and stderr of a
@@ -22,28 +23,19 @@ import Testing
         var description: String { "rollout-status is not built next to \(searchedFrom); run swift build first" }
     }
 
-    static func run(_ arguments: [String], stdin: String = "") throws -> (status: Int32, stdout: Data, stderr: String) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let input = Pipe()
-        let output = Pipe()
-        let error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, String(decoding: stderr, as: UTF8.self))
+    /// Runs the binary to completion without blocking a concurrency thread (see `ChildProcess`).
+    static func run(
+        _ arguments: [String],
+        stdin: String = ""
+    ) async throws -> (
+        status: Int32, stdout: Data, stderr: String
+    ) {
+        let result = try await ChildProcess.run(try binary(), arguments, standardInput: Data(stdin.utf8))
+        return (result.status, result.standardOutput, result.standardErrorText)
     }
 
-    @Test func badInputExits64WithAReportOnStdoutAndOneLineOnStderr() throws {
-        let result = try Self.run(["-l", "app in (web", "-n", "shop"])
+    @Test func badInputExits64WithAReportOnStdoutAndOneLineOnStderr() async throws {
+        let result = try await Self.run(["-l", "app in (web", "-n", "shop"])
         #expect(result.status == 64)
         let report = try ReportEncoder().decode(result.stdout)
         #expect(report.error?.code == .program(.invalidInput))
@@ -51,15 +43,15 @@ import Testing
         #expect(result.stderr.hasPrefix("rollout-status: invalid-input: "))
     }
 
-    @Test func aManifestWithAYAMLErrorOnStdinNamesTheLine() throws {
-        let result = try Self.run(["-f", "-"], stdin: "apiVersion: apps/v1\nkind: Deployment\n  bad: indent\n")
+    @Test func aManifestWithAYAMLErrorOnStdinNamesTheLine() async throws {
+        let result = try await Self.run(["-f", "-"], stdin: "apiVersion: apps/v1\nkind: Deployment\n  bad: indent\n")
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("rollout-status: invalid-input: -:3:"))
         #expect(try ReportEncoder().decode(result.stdout).success == false)
     }
 
-    @Test func helpExitsZeroOnStdout() throws {
-        let result = try Self.run(["--help"])
+    @Test func helpExitsZeroOnStdout() async throws {
+        let result = try await Self.run(["--help"])
         #expect(result.status == 0)
         #expect(String(decoding: result.stdout, as: UTF8.self).contains("USAGE: rollout-status"))
         #expect(result.stderr.isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import KubeSimulator
+import Synchronization
 
 /// A running simulator as tests see it: where it listens, credentials in every form, faults and counters.
 ///
@@ -7,8 +8,14 @@ import KubeSimulator
 public struct SimulatedAPIServer: Sendable {
     /// The simulator itself, for anything not wrapped here (`simulator.cluster.apply(...)` and so on).
     public let simulator: KubeSimulator
-    /// A client certificate with an RSA 2048 key (PKCS#1 PEM) for the admin user.
-    public let rsaClientCertificate: IssuedCertificate
+    /// A client certificate with an RSA 2048 key (PKCS#1 PEM) for the admin user, issued on first use.
+    ///
+    /// RSA key generation costs about a second of CPU in a debug build; issuing it for every simulator of a
+    /// parallel test run would keep both CI cores busy for minutes.
+    public var rsaClientCertificate: IssuedCertificate {
+        get throws { try rsaCertificate.value() }
+    }
+    let rsaCertificate: LazyCertificate
     /// A client certificate with an EC P-256 key (PKCS#8 PEM) for the admin user.
     public let ecClientCertificate: IssuedCertificate
 
@@ -54,11 +61,11 @@ public struct SimulatedAPIServer: Sendable {
         namespace: String? = nil,
         tlsServerName: String? = nil
     )
-        -> KubeconfigDocument
+        throws -> KubeconfigDocument
     {
         let credential: KubeconfigDocument.Credential
         switch authentication {
-        case .clientCertificate(.rsa): credential = .clientCertificate(rsaClientCertificate)
+        case .clientCertificate(.rsa): credential = .clientCertificate(try rsaClientCertificate)
         case .clientCertificate(.ec): credential = .clientCertificate(ecClientCertificate)
         case .token(let value): credential = .token(value ?? token)
         case .basic:
@@ -171,11 +178,9 @@ public func withKubeSimulator<Result>(
         let groups = identity.groups.filter { $0 != "system:authenticated" }
         let server = SimulatedAPIServer(
             simulator: simulator,
-            rsaClientCertificate: try simulator.pki.issueClientCertificate(
-                user: identity.user,
-                groups: groups,
-                keyType: .rsa
-            ),
+            rsaCertificate: LazyCertificate {
+                try simulator.pki.issueClientCertificate(user: identity.user, groups: groups, keyType: .rsa)
+            },
             ecClientCertificate: try simulator.pki.issueClientCertificate(
                 user: identity.user,
                 groups: groups,
@@ -183,6 +188,25 @@ public func withKubeSimulator<Result>(
             )
         )
         return try await body(server)
+    }
+}
+
+/// A certificate issued once, on first use.
+final class LazyCertificate: Sendable {
+    private let issue: @Sendable () throws -> IssuedCertificate
+    private let issued = Mutex<IssuedCertificate?>(nil)
+
+    init(_ issue: @escaping @Sendable () throws -> IssuedCertificate) {
+        self.issue = issue
+    }
+
+    func value() throws -> IssuedCertificate {
+        try issued.withLock { issued in
+            if let issued { return issued }
+            let certificate = try issue()
+            issued = certificate
+            return certificate
+        }
     }
 }
 

@@ -3,17 +3,25 @@ import NIOCore
 import NIOSSL
 import Synchronization
 
-/// A few `HTTPClient`s to one API server, handed out least-loaded first.
+/// `HTTPClient`s to one API server, handed out least-loaded first, with one more created whenever every
+/// client already carries ``TransportOptions/streamsPerClient`` requests.
 ///
 /// One client would do for HTTP/1.1 (its pool opens a connection per watch up to the raised limit), but over
 /// HTTP/2 AsyncHTTPClient keeps one connection per host and kube-apiserver serves at most 100 concurrent
 /// streams on it: watch number 101 would wait silently. Several clients mean several connections, and
-/// leasing the least-loaded client spreads long-lived streams evenly across them.
+/// leasing the least-loaded client spreads long-lived streams evenly across them; growing on demand means
+/// no number of watches can queue behind a full connection.
 final class HTTPClientPool: Sendable {
-    let clients: [HTTPClient]
     /// The TLS configuration every client uses; requests with a run-time identity start from it.
     let baseTLS: TLSConfiguration
-    private let load: Mutex<[Int]>
+    private let configuration: HTTPClient.Configuration
+    private let streamsPerClient: Int
+    private let state: Mutex<State>
+
+    private struct State {
+        var clients: [HTTPClient]
+        var load: [Int]
+    }
 
     init(configuration: ClientConfiguration) throws(KubeClientError) {
         let transport = configuration.transport
@@ -53,31 +61,48 @@ final class HTTPClientPool: Sendable {
                 http.proxy = .socksServer(host: proxy.host, port: proxy.port)
             }
         }
+        self.configuration = http
+        streamsPerClient = max(1, transport.streamsPerClient)
         let count = max(1, transport.clientCount)
-        clients = (0..<count).map { _ in
-            HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
-        }
-        load = Mutex(Array(repeating: 0, count: count))
+        state = Mutex(
+            State(
+                clients: (0..<count).map { _ in
+                    HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+                },
+                load: Array(repeating: 0, count: count)
+            )
+        )
     }
 
-    /// Leases the least-loaded client until the lease is released (or dropped).
+    /// How many clients exist now (they are created on demand).
+    var clientCount: Int { state.withLock { $0.clients.count } }
+
+    /// Leases the least-loaded client until the lease is released (or dropped); creates a new client when
+    /// even the least-loaded one carries ``TransportOptions/streamsPerClient`` requests.
     func lease() -> Lease {
-        let index = load.withLock { load in
+        let (client, index) = state.withLock { state in
             var best = 0
-            for index in load.indices where load[index] < load[best] { best = index }
-            load[best] += 1
-            return best
+            for index in state.load.indices where state.load[index] < state.load[best] { best = index }
+            if state.load[best] >= streamsPerClient {
+                state.clients.append(
+                    HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+                )
+                state.load.append(0)
+                best = state.clients.count - 1
+            }
+            state.load[best] += 1
+            return (state.clients[best], best)
         }
-        return Lease(pool: self, index: index)
+        return Lease(pool: self, client: client, index: index)
     }
 
     fileprivate func release(_ index: Int) {
-        load.withLock { $0[index] -= 1 }
+        state.withLock { $0.load[index] -= 1 }
     }
 
     /// Shuts every client down; always called by ``withKubeClient(_:environment:_:)``.
     func shutdown() async {
-        for client in clients {
+        for client in state.withLock({ $0.clients }) {
             do { try await client.shutdown() } catch {
                 // Shutting down twice or with requests in flight is not something a caller can act on.
                 continue
@@ -91,10 +116,10 @@ final class HTTPClientPool: Sendable {
         private let pool: HTTPClientPool
         private let index: Int
 
-        fileprivate init(pool: HTTPClientPool, index: Int) {
+        fileprivate init(pool: HTTPClientPool, client: HTTPClient, index: Int) {
             self.pool = pool
+            self.client = client
             self.index = index
-            client = pool.clients[index]
         }
 
         deinit { pool.release(index) }

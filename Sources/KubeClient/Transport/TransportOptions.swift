@@ -21,15 +21,20 @@ public struct TransportOptions: Sendable, Hashable {
     ///
     /// Default 300 s; a random part up to the same length is added so hundreds of watches do not all reconnect at once.
     public var watchTimeoutSeconds: Int
-    /// How many HTTP clients (each with its own connection pool) share the requests.
+    /// How many HTTP clients (each with its own connection pool) share the requests at first.
     ///
     /// Default 4.
     ///
     /// Over HTTP/2 one client keeps a single connection per host, and kube-apiserver allows 100 concurrent
-    /// streams per connection (a 101st watch waits silently). Each watch leases the least loaded client,
-    /// so N clients carry about N × 100 concurrent watches over HTTP/2. Over HTTP/1.1 every watch has its
-    /// own connection and ``http1ConnectionsPerClient`` bounds them instead.
+    /// streams per connection (a 101st watch waits silently). Each request leases the least loaded client,
+    /// and another client is created when every client carries ``streamsPerClient`` requests. Over HTTP/1.1
+    /// every watch has its own connection and ``http1ConnectionsPerClient`` bounds them instead.
     public var clientCount: Int
+    /// How many concurrent requests (watch streams included) one client carries before another is created.
+    ///
+    /// Default 100: kube-apiserver's limit of concurrent HTTP/2 streams per connection since the 2023
+    /// rapid-reset fix (`--http2-max-streams-per-connection`).
+    public var streamsPerClient: Int
     /// The HTTP/1.1 connection limit per client and host (AsyncHTTPClient's default of 8 would queue all but 8
     /// watches).
     ///
@@ -70,6 +75,7 @@ public struct TransportOptions: Sendable, Hashable {
         idleTimeout: Duration = .seconds(120),
         watchTimeoutSeconds: Int = 300,
         clientCount: Int = 4,
+        streamsPerClient: Int = 100,
         http1ConnectionsPerClient: Int = 512,
         allowsHTTP2: Bool = true,
         tlsShutdownTimeout: Duration = .milliseconds(100),
@@ -84,6 +90,7 @@ public struct TransportOptions: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.watchTimeoutSeconds = watchTimeoutSeconds
         self.clientCount = clientCount
+        self.streamsPerClient = streamsPerClient
         self.http1ConnectionsPerClient = http1ConnectionsPerClient
         self.allowsHTTP2 = allowsHTTP2
         self.tlsShutdownTimeout = tlsShutdownTimeout

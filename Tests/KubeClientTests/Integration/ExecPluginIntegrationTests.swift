@@ -60,7 +60,7 @@ struct ExecPluginIntegrationTests {
             sim.putPod("web-1")
             let scratch = try Scratch()
             defer { scratch.remove() }
-            let issued = keyType == .rsa ? sim.rsaClientCertificate : sim.ecClientCertificate
+            let issued = keyType == .rsa ? try sim.rsaClientCertificate : sim.ecClientCertificate
             let env = [
                 "FAKE_MODE": "cert", "FAKE_API_VERSION": ExecCredentialAPI.v1beta1.rawValue,
                 "FAKE_CERT_FILE": try scratch.write("cert.pem", issued.certificatePEM),
