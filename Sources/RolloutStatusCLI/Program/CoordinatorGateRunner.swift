@@ -2,6 +2,7 @@ import Foundation
 import KubeClient
 import RolloutCoordinator
 import RolloutReport
+import Synchronization
 import UnixSignals
 
 /// The runner the binary uses: the kubeconfig resolved into a client, the coordinator run over it, and
@@ -17,6 +18,8 @@ public struct CoordinatorGateRunner: GateRunner {
     let clock: any GateClock
     /// Makes the sequence whose first element stops the gate (SIGINT, SIGTERM), if any.
     let interruptions: @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)?
+    /// Timeouts, limits and the retry policy of the HTTP transport.
+    let transport: TransportOptions
 
     /// The runner of this process: its environment, the system clock, and SIGINT/SIGTERM.
     ///
@@ -34,34 +37,49 @@ public struct CoordinatorGateRunner: GateRunner {
         )
     }
 
-    /// A runner with its environment, clock and interruptions injected.
+    /// A runner with its environment, clock, interruptions and transport injected.
+    ///
+    /// Fault tests shorten the transport's idle limit and retry budget (`TransportOptions`), so a stalled
+    /// stream or an API server that never comes back is decided in seconds instead of minutes.
     public init(
         environment: @escaping @Sendable (_ diagnostics: @escaping @Sendable (String) -> Void) -> KubeClientEnvironment,
         clock: any GateClock = SystemGateClock(),
         interruptions: @escaping @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)? = {
             nil
-        }
+        },
+        transport: TransportOptions = TransportOptions()
     ) {
         self.environment = environment
         self.clock = clock
         self.interruptions = interruptions
+        self.transport = transport
     }
 
     /// Resolves the cluster, runs the coordinator with progress on `diagnostics`, and reports.
     public func run(_ request: GateRequest, diagnostics: any DiagnosticSink) async throws -> GateReport {
-        let environment = environment { diagnostics.line("rollout-status: \($0)") }
+        var environment = environment { diagnostics.line("rollout-status: \($0)") }
+        let health = WatchHealthRecord()
+        environment.watchHealth = { health.record($0) }
+        var transport = transport
+        if request.timeout != nil {
+            // With a deadline, a watch keeps retrying an API server that went away until the deadline, not
+            // for its usual budget of attempts: a control plane that restarts in two minutes must not fail a
+            // gate allowed ten. At the deadline, a watch still failing makes the ending api-unavailable.
+            transport.retry.maximumAttempts = .max
+        }
         let configuration = try ClientConfiguration.resolve(
             overrides: KubeconfigOverrides(
                 kubeconfigPath: request.cluster.kubeconfig,
                 context: request.cluster.context
             ),
-            environment: environment
+            environment: environment,
+            transport: transport
         )
         let targets = request.targets(contextNamespace: configuration.namespace)
         let showProgress = request.verbosity > .quiet
         let clock = clock
         let interruptions = await interruptions()
-        let outcome = try await withKubeClient(configuration, environment: environment) { client in
+        var outcome = try await withKubeClient(configuration, environment: environment) { client in
             await RolloutCoordinator.run(
                 targets: targets,
                 policy: request.policy,
@@ -74,8 +92,34 @@ public struct CoordinatorGateRunner: GateRunner {
                 }
             )
         }
+        if case .deadlinePassed = outcome.ending, let (watch, error) = health.failing {
+            // The deadline passed while the API server was not answering: the rollout may well have been
+            // done; what the pipeline must hear is that the cluster could not be read (exit 4).
+            outcome.ending = .sourceFailed(GateSourceError(watch: watch.description, underlying: error))
+        }
         return outcome.report(timeout: request.timeout, skipped: request.skipped) { error in
             ErrorPresentation.classify(error).error
+        }
+    }
+}
+
+/// Which watches are failing right now, from the client's health reports.
+final class WatchHealthRecord: Sendable {
+    private let failures = Mutex<[RequestDescription: KubeClientError]>([:])
+
+    func record(_ health: WatchHealth) {
+        failures.withLock { failures in
+            switch health {
+            case .retrying(let request, let error): failures[request] = error
+            case .recovered(let request): failures[request] = nil
+            }
+        }
+    }
+
+    /// One failing watch and its last error, if any watch is failing.
+    var failing: (RequestDescription, KubeClientError)? {
+        failures.withLock { failures in
+            failures.min { $0.key.description < $1.key.description }.map { ($0.key, $0.value) }
         }
     }
 }
