@@ -66,9 +66,10 @@ struct ExecPluginIsolationTests {
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(marker).path))
         }
         let environment = Dictionary(
-            lines.filter { $0.hasPrefix("env:") }.map { line -> (String, String) in
+            lines.filter { $0.hasPrefix("env:") }.compactMap { line -> (String, String)? in
                 let pair = line.dropFirst(4).split(separator: "=", maxSplits: 1).map(String.init)
-                return (pair[0], pair.count > 1 ? pair[1] : "")
+                guard let name = pair.first else { return nil }
+                return (name, pair.count > 1 ? pair[1] : "")
             },
             uniquingKeysWith: { first, _ in first }
         )
