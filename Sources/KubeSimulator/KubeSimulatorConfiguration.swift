@@ -100,6 +100,19 @@ public struct KubeSimulatorConfiguration: Sendable {
     ///
     /// Default `ContinuousClock`.
     public var networkClock: any Clock<Duration> = ContinuousClock()
+    /// How long an Event lives after its last write, as kube-apiserver's `--event-ttl`; nil keeps them forever.
+    ///
+    /// Default 1 h, kube-apiserver's default. Events are most of a large scenario's objects (five per pod,
+    /// about 4 KB each in memory): a long benchmark loop can bound them with a shorter TTL.
+    public var eventTTL: Duration? = .seconds(3600)
+    /// How many published changes the publish journal keeps (`GET /sim/published`); 0 turns it off.
+    ///
+    /// Default 100 000 (about 10 MB).
+    public var publishJournalLimit = 100_000
+    /// The wall clock that stamps the publish journal, in nanoseconds since the epoch.
+    ///
+    /// Default `CLOCK_REALTIME`, so a benchmark can compare it with its own wall-clock times.
+    public var wallClock: @Sendable () -> Int64 = { PublishJournal.realtimeNanoseconds() }
     /// Receives one line per request (`kube-sim --verbose`).
     ///
     /// Default none.

@@ -51,8 +51,43 @@ public enum RolloutCoordinator {
         interruptions: (any AsyncSequence<GateInterruption, Never> & Sendable)?,
         progress: @escaping @Sendable (ProgressEvent) -> Void
     ) async -> GateOutcome {
-        var machine = GateStateMachine(targets: targets, policy: policy, evaluator: evaluator, startedAt: clock.now)
         let mailbox = Mailbox<GateStateMachine.Input>()
+        // The signal listener lives outside the watching group: stopping the watches (fail-fast) must not
+        // stop listening, so a signal that arrives while the failure's details are fetched still wins.
+        return await withDiscardingTaskGroup(returning: GateOutcome.self) { listener in
+            if let interruptions {
+                listener.addTask {
+                    for await reason in interruptions {
+                        mailbox.post(.interrupted(reason))
+                        return
+                    }
+                }
+            }
+            let outcome = await watch(
+                targets: targets,
+                policy: policy,
+                evaluator: evaluator,
+                source: source,
+                clock: clock,
+                mailbox: mailbox,
+                progress: progress
+            )
+            listener.cancelAll()
+            return outcome
+        }
+    }
+
+    /// The watching group: one child per watch, wake-up and details fetch, all feeding `mailbox`.
+    private static func watch(
+        targets: [GateTarget],
+        policy: GatePolicy,
+        evaluator: any WorkloadEvaluator,
+        source: some ClusterSource,
+        clock: some GateClock,
+        mailbox: Mailbox<GateStateMachine.Input>,
+        progress: @escaping @Sendable (ProgressEvent) -> Void
+    ) async -> GateOutcome {
+        var machine = GateStateMachine(targets: targets, policy: policy, evaluator: evaluator, startedAt: clock.now)
         return await withDiscardingTaskGroup { group in
             var stopped = false
             var inlineDetails: [(WorkloadReference, DetailsRequest)] = []
@@ -93,30 +128,39 @@ public enum RolloutCoordinator {
             }
 
             perform(machine.start())
-            if let interruptions, !stopped {
-                group.addTask {
-                    for await reason in interruptions {
-                        mailbox.post(.interrupted(reason))
-                        return
-                    }
-                }
-            }
             while machine.outcome == nil {
                 if stopped {
-                    // The group is cancelled: fetch the details the verdict still needs from this task.
+                    // The group is cancelled: fetch the details the verdict still needs in a group of their
+                    // own, while the inbox stays open for a signal, which ends the gate without them.
                     let requests = inlineDetails
                     inlineDetails = []
                     guard !requests.isEmpty else {
                         perform(machine.handle(.interrupted(.cancelled), now: clock.now))
                         continue
                     }
-                    for (reference, details) in await fetchAllDetails(
-                        requests,
-                        source: source,
-                        clock: clock,
-                        timeout: policy.detailsTimeout
-                    ) {
-                        perform(machine.handle(.detailsFetched(reference, details), now: clock.now))
+                    machine = await withDiscardingTaskGroup(returning: GateStateMachine.self) { details in
+                        details.addTask {
+                            for (reference, fetched) in await fetchAllDetails(
+                                requests,
+                                source: source,
+                                clock: clock,
+                                timeout: policy.detailsTimeout
+                            ) {
+                                mailbox.post(.detailsFetched(reference, fetched))
+                            }
+                        }
+                        var collecting = machine
+                        while collecting.outcome == nil {
+                            let inputs = await mailbox.takeAll()
+                            // Watching has stopped: the only actions left to run are progress lines.
+                            let actions =
+                                inputs.isEmpty
+                                ? collecting.handle(.interrupted(.cancelled), now: clock.now)
+                                : collecting.handle(inputs, now: clock.now)
+                            for case .progress(let event) in actions { progress(event) }
+                        }
+                        details.cancelAll()
+                        return collecting
                     }
                     continue
                 }

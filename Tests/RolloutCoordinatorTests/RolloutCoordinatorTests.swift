@@ -296,6 +296,50 @@ struct RolloutCoordinatorTests {
     }
 }
 
+extension RolloutCoordinatorTests {
+    @Test("a signal while a failure's details are fetched stops the gate at once; the log is given up")
+    func interruptionDuringDetails() async throws {
+        let gate = GateRun()
+        let web = try Fixtures.release("web", labels: ["tier": "front"], replicas: 2, ready: 1)
+        apply(gate.cluster, web)
+        gate.cluster.apply(try Fixtures.crashLoopingPod("c1", of: web.replicaSet))
+        let (signals, raise) = AsyncStream<GateInterruption>.makeStream()
+        let clock = gate.clock
+        let outcome = try await gate.run(
+            [.selection(front)],
+            policy: GatePolicy(detailsTimeout: .seconds(5)),
+            interruptions: signals,
+            source: SlowLogs(base: gate.cluster)
+        ) { log in
+            _ = try #require(await log.next("prod/web") { $0.verdict != nil })
+            raise.yield(.terminationSignal)
+            // The gate must end on the signal; if it keeps waiting for the log, the details timeout
+            // eventually releases it (as a failure of this test, not a hang).
+            await withTaskGroup(of: Void.self) { release in
+                release.addTask {
+                    do {
+                        try await Task.sleep(for: .seconds(30))
+                        clock.advance(by: 6)
+                    } catch {}
+                }
+                _ = await log.next { _ in false }
+                release.cancelAll()
+            }
+        }
+        guard case .interrupted(.terminationSignal) = outcome.ending else {
+            Issue.record("ending \(outcome.ending.name), expected interrupted by SIGTERM")
+            return
+        }
+        let failure = try #require(outcome.decisiveFailure?.failure)
+        #expect(failure.code == .processCrashing)
+        guard case .abandoned = failure.details.log else {
+            Issue.record("expected an abandoned log, got \(failure.details.log)")
+            return
+        }
+        #expect(gate.cluster.openWatches == 0)
+    }
+}
+
 /// A cluster whose log endpoint never answers until cancelled, while the clock the gate uses has already
 /// passed the details timeout: the log must be given up, not awaited.
 struct SlowLogs: ClusterSource {

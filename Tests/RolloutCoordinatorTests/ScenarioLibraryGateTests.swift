@@ -25,8 +25,6 @@ struct ScenarioLibraryGateTests {
         /// For `timeout`: the gate's deadline passes instead of any failure.
         var deadline = false
         var results: Int?
-        /// Why the scenario cannot promise its verdict to any gate, when it cannot (a known issue).
-        var race: String?
         /// Per workload name, the failure code each one must end with (for `--no-fail-fast` cases).
         var failures: [String: RolloutFailureCode] = [:]
 
@@ -61,7 +59,7 @@ struct ScenarioLibraryGateTests {
         Case(
             scenario: "invalid-config-failed-mount",
             selector: "app=ingress",
-            thresholds: RolloutThresholds(pendingDeadline: .seconds(5)),
+            thresholds: RolloutThresholds(mountGrace: .seconds(5)),
             code: .invalidConfig
         ),
         Case(
@@ -80,12 +78,7 @@ struct ScenarioLibraryGateTests {
         Case(scenario: "process-crashing-init-container", selector: "app=api", code: .processCrashing),
         Case(scenario: "process-crashing-run-container-error", selector: "app=worker", code: .processCrashing),
         Case(scenario: "resource-limits-limit-range", selector: "app=web", code: .resourceLimitsExceeded),
-        Case(
-            scenario: "resource-limits-oom",
-            selector: "app=cache",
-            code: .resourceLimitsExceeded,
-            race: "both pods run ready for a moment before the first OOM kill, so the Deployment completes first"
-        ),
+        Case(scenario: "resource-limits-oom", selector: "app=cache", code: .resourceLimitsExceeded),
         Case(
             scenario: "resource-limits-quota",
             selector: "app=report",
@@ -130,10 +123,6 @@ struct ScenarioLibraryGateTests {
                     return
                 }
                 #expect(outcome.unfinished.allSatisfy { $0.progress?.waitingFor.isEmpty == false })
-            } else if let code = expected.code, let race = expected.race {
-                withKnownIssue(Comment(rawValue: race), isIntermittent: true) {
-                    #expect(outcome.decisiveFailure?.failure?.code == code, "\(outcome.ending.name): \(verdicts)")
-                }
             } else if let code = expected.code {
                 #expect(outcome.decisiveFailure?.failure?.code == code, "\(outcome.ending.name): \(verdicts)")
             } else if expected.failures.isEmpty {
@@ -155,14 +144,8 @@ struct ScenarioLibraryGateTests {
             }
             #expect(tail.request.container == "main")
             // The rules read the previous instance once the container waits in back-off, the current one
-            // while it lies terminated. The simulator writes a crashed instance's output only when the next
-            // instance starts, so in that short terminated window the current log lacks the panic.
-            withKnownIssue(
-                "the simulator's current log of a just-terminated instance lacks its crash output",
-                isIntermittent: true
-            ) {
-                #expect(tail.text.contains("panic: invalid configuration: unable to read client-key"))
-            }
+            // while it lies terminated; either way the crashed instance's output holds the panic.
+            #expect(tail.text.contains("panic: invalid configuration: unable to read client-key"))
             #expect(failure.details.events.contains { $0.reason == "BackOff" })
         }
     }

@@ -55,6 +55,7 @@ import Testing
         let shuffled = GateReport(
             timing: ReportFixtures.timing(seconds: 9.412),
             results: report.results.reversed(),
+            selections: report.selections.reversed(),
             conclusion: .completed(
                 decisive: TargetReference(kind: .deployment, namespace: "shop", name: "api")
             )

@@ -86,6 +86,15 @@ enum ReportFixtures {
             succeeded("shop", "api"),
             succeeded("payments", "ledger", replicas: 1, revision: "12"),
         ],
+        selections: [
+            SelectionResult(
+                selector: "release=2026.11",
+                kinds: [.deployment],
+                namespaces: ["shop", "payments"],
+                status: .matched,
+                matched: 3
+            )
+        ],
         skipped: [
             SkippedObject(
                 apiVersion: "v1",
@@ -122,6 +131,15 @@ enum ReportFixtures {
                 replicas: ReplicaCounts(desired: 2, updated: 1, ready: 1, available: 1),
                 waitingFor: "1 of 2 updated replicas are available"
             ),
+        ],
+        selections: [
+            SelectionResult(
+                selector: "tier=backend",
+                kinds: [.deployment],
+                namespaces: nil,
+                status: .matched,
+                matched: 3
+            )
         ],
         conclusion: .completed(decisive: TargetReference(kind: .deployment, namespace: "shop", name: "api"))
     )
@@ -206,6 +224,29 @@ enum ReportFixtures {
                 replicas: ReplicaCounts(desired: 4, updated: 4, ready: 4, available: 4)
             ),
         ],
+        selections: [
+            SelectionResult(
+                selector: "app in (web,worker)",
+                kinds: [.deployment],
+                namespaces: ["shop"],
+                status: .matched,
+                matched: 2
+            ),
+            // A selector with a typo: with --no-fail-fast an earlier failure is decisive, and this one
+            // would be invisible without its own record.
+            SelectionResult(
+                selector: "app=log-agnet",
+                kinds: [.daemonSet],
+                namespaces: ["kube-system"],
+                status: .matchedNothing,
+                matched: 0,
+                failure: TargetFailure(
+                    code: .notFound,
+                    message: "Found no daemonsets matching app=log-agnet in namespace kube-system.",
+                    rule: "selection.matched-nothing"
+                )
+            ),
+        ],
         conclusion: .completed(decisive: nil)
     )
 
@@ -268,16 +309,25 @@ enum ReportFixtures {
         )
     )
 
-    /// The original's `not-found`: the selector matched nothing.
+    /// The original's `not-found`: the selector matched nothing; `selections` says which one.
     static let notFound = GateReport(
         timing: timing(seconds: 0.118),
         results: [],
-        conclusion: .error(
-            ReportError(
-                code: .rollout(.notFound),
-                message: "Selector \"app=crashloop-backoff\" matched no Deployment in namespace \"default\"."
+        selections: [
+            SelectionResult(
+                selector: "app=crashloop-backoff",
+                kinds: [.deployment],
+                namespaces: ["default"],
+                status: .matchedNothing,
+                matched: 0,
+                failure: TargetFailure(
+                    code: .notFound,
+                    message: "Found no deployments matching app=crashloop-backoff in namespace default.",
+                    rule: "selection.matched-nothing"
+                )
             )
-        )
+        ],
+        conclusion: .completed(decisive: nil)
     )
 
     /// A crash log full of terminal escapes: the renderers must neutralise them.

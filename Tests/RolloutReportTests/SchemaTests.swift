@@ -38,6 +38,10 @@ import Testing
         #expect(try Self.enumValues("verdict") == Set(TargetVerdict.allCases.map(\.rawValue)))
     }
 
+    @Test func selectionStatusesMatch() throws {
+        #expect(try Self.enumValues("selectionStatus") == Set(SelectionStatus.allCases.map(\.rawValue)))
+    }
+
     @Test func workloadKindsMatch() throws {
         #expect(try Self.enumValues("workloadKind") == Set(WorkloadKind.allCases.map(\.rawValue)))
     }

@@ -32,6 +32,9 @@ public final class ChildProcess: Sendable {
 
     private let process: Process
     private let shared = Shared()
+    /// Standard output's reader, when the caller holds it back (`holdingStandardOutput`).
+    private let heldOutput: Mutex<(() -> Void)?>
+    private let outputDescriptor: Int32
 
     /// What the pipe readers, the termination handler and the waiting task share.
     private final class Shared: Sendable {
@@ -63,11 +66,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `executable`; `standardInput` is written and closed at once.
+    ///
+    /// With `holdingStandardOutput`, standard output is a one-page pipe nobody reads until
+    /// `releaseStandardOutput()`: a child writing more than a page stays blocked in its write, provably
+    /// alive, so a test can look at what it did before it exits.
     public init(
         executable: URL,
         arguments: [String],
         environment: [String: String] = ["PATH": "/usr/bin:/bin"],
-        standardInput: Data = Data()
+        standardInput: Data = Data(),
+        holdingStandardOutput: Bool = false
     ) throws {
         process = Process()
         process.executableURL = executable
@@ -76,6 +84,11 @@ public final class ChildProcess: Sendable {
         let input = Pipe()
         let outputPipe = Pipe()
         let errorPipe = Pipe()
+        outputDescriptor = outputPipe.fileHandleForReading.fileDescriptor
+        if holdingStandardOutput {
+            // Linux F_SETPIPE_SZ: one page, the smallest pipe.
+            _ = fcntl(outputPipe.fileHandleForWriting.fileDescriptor, 1031, Int32(4096))
+        }
         process.standardInput = input
         process.standardOutput = outputPipe
         process.standardError = errorPipe
@@ -86,18 +99,24 @@ public final class ChildProcess: Sendable {
             shared.update { $0.exitStatus = status }
         }
         try process.run()
+        var held: (() -> Void)?
         for (pipe, isError) in [(outputPipe, false), (errorPipe, true)] {
             let reader = Thread { [shared] in
-                let handle = pipe.fileHandleForReading
+                // `read(2)` directly: `FileHandle.availableData` traps on EINTR, which any signal
+                // delivered to this thread (a crash reporter's, a profiler's) can cause.
+                let descriptor = pipe.fileHandleForReading.fileDescriptor
+                var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    shared.append(chunk, toError: isError)
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    if count <= 0 { break }
+                    shared.append(Data(buffer[0..<count]), toError: isError)
                 }
                 shared.update { $0.drained += 1 }
             }
-            reader.start()
+            if holdingStandardOutput, !isError { held = { reader.start() } } else { reader.start() }
         }
+        heldOutput = Mutex(held)
         let writer = Thread {
             input.fileHandleForWriting.write(standardInput)
             try? input.fileHandleForWriting.close()
@@ -110,6 +129,33 @@ public final class ChildProcess: Sendable {
 
     /// Standard error so far, as text.
     public var standardErrorSoFar: String { String(decoding: shared.error.withLock { $0 }, as: UTF8.self) }
+
+    /// Whether the child has not exited yet.
+    public var isRunning: Bool { shared.state.withLock { $0.exitStatus == nil } }
+
+    /// The capacity of the standard output pipe in bytes (Linux `F_GETPIPE_SZ`), -1 when unknown.
+    public var standardOutputPipeCapacity: Int32 { fcntl(outputDescriptor, 1032) }
+
+    /// Waits until the child has written to a held standard output (or closed it); false on timeout.
+    public func waitForStandardOutput(timeout: Duration = .seconds(120)) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            var descriptor = pollfd(fd: outputDescriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 0) == 1 { return true }
+            try await clock.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    /// Starts reading a held standard output, so that the child can finish writing and exit.
+    public func releaseStandardOutput() {
+        let start = heldOutput.withLock { held in
+            defer { held = nil }
+            return held
+        }
+        start?()
+    }
 
     /// Sends a signal to the child.
     public func send(_ signal: Int32) {
@@ -130,6 +176,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the child to exit and its output to be read (killing it after `timeout`).
     public func finish(timeout: Duration = .seconds(120)) async throws -> Result {
+        releaseStandardOutput()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await ContinuousClock().sleep(for: timeout)

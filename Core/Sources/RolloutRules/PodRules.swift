@@ -483,7 +483,8 @@ struct PodRules {
             isInitContainer: isInit,
             reason: reason,
             elapsed: elapsed,
-            detail: detail
+            detail: detail,
+            restartCount: status.restartCount
         )
     }
 }

@@ -12,6 +12,9 @@ public struct RolloutBlocker: Sendable, Hashable, CustomStringConvertible {
     public var elapsed: Duration?
     /// The detail, such as `FailedMount secret "tls" not found` or a readiness-probe failure.
     public var detail: String?
+    /// The container's `restartCount`, when the blocker is about a container: the live status shows it
+    /// next to the reason, so a crash loop's progress towards `--max-restarts` is visible.
+    public var restartCount: Int?
 
     /// Creates a blocker.
     public init(
@@ -20,7 +23,8 @@ public struct RolloutBlocker: Sendable, Hashable, CustomStringConvertible {
         isInitContainer: Bool = false,
         reason: String,
         elapsed: Duration? = nil,
-        detail: String? = nil
+        detail: String? = nil,
+        restartCount: Int? = nil
     ) {
         self.pod = pod
         self.container = container
@@ -28,6 +32,7 @@ public struct RolloutBlocker: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
         self.elapsed = elapsed
         self.detail = detail
+        self.restartCount = restartCount
     }
 
     /// Such as `pod web-7f9-x: container main ContainerCreating for 40s: FailedMount secret "tls" not found`.

@@ -89,6 +89,26 @@ public enum RolloutRule: String, Sendable, Hashable, CaseIterable, Codable {
     /// `Complete=True` or `SuccessCriteriaMet=True` → succeeded.
     case jobComplete = "job.complete"
 
+    // MARK: Decided by the gate, not by the evaluator
+
+    /// A workload named in a manifest is absent from the gate's initial list of its namespace → `not-found`.
+    ///
+    /// The evaluator only judges objects that exist; the coordinator decides this one once the list has
+    /// arrived (never before, so a slow list is not mistaken for absence).
+    case workloadNotFound = "workload.not-found"
+    /// A label selection (`-l` over its namespaces and kinds) matched no workload in the initial list
+    /// → `not-found`, where kubectl would wait for nothing and exit 0.
+    case selectionMatchedNothing = "selection.matched-nothing"
+
+    /// Whether the coordinator decides this rule from its lists, rather than `RolloutEvaluator` from an
+    /// observation: no observation exists for a workload that is not there.
+    public var isDecidedByTheGate: Bool {
+        switch self {
+        case .workloadNotFound, .selectionMatchedNothing: true
+        default: false
+        }
+    }
+
     /// What a rule concludes when it fires.
     public enum Outcome: Sendable, Hashable {
         /// The rollout certainly failed (with one of `codes`).
@@ -115,7 +135,7 @@ public enum RolloutRule: String, Sendable, Hashable, CaseIterable, Codable {
     /// The codes a failure rule may return (`job.failed` chooses among several); empty for other rules.
     public var codes: [RolloutFailureCode] {
         switch self {
-        case .workloadDeleting: [.notFound]
+        case .workloadDeleting, .workloadNotFound, .selectionMatchedNothing: [.notFound]
         case .containerImageInvalid, .containerImagePull, .containerConfigError, .containerCreateError,
             .podVolumeMount:
             [.invalidConfig]

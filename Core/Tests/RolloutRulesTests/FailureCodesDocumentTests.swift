@@ -44,6 +44,8 @@ import Testing
                 continue
             }
             #expect(!row.covered.isEmpty, "\(rule.rawValue) cites no test case")
+            // The gate's own rules cite coordinator tests, which RolloutCoordinatorTests checks.
+            if rule.isDecidedByTheGate { continue }
             for name in row.covered {
                 guard let ruleCase = cases[name] else {
                     Issue.record("\(rule.rawValue) cites an unknown case: \(name)")

@@ -27,7 +27,7 @@ extension RuleCase {
     @Test func everyRuleFiresInSomeCase() throws {
         var fired: Set<RolloutRule> = []
         for rule in RuleCase.all { fired.insert(try rule.verdict().rule) }
-        let missing = RolloutRule.allCases.filter { !fired.contains($0) }
+        let missing = RolloutRule.allCases.filter { !$0.isDecidedByTheGate && !fired.contains($0) }
         #expect(missing.isEmpty, "rules no case reaches: \(missing.map(\.rawValue))")
     }
 
@@ -35,7 +35,7 @@ extension RuleCase {
     @Test func everyFailureCodeOfTheRulesIsReturnedBySomeCase() throws {
         var returned: Set<RolloutFailureCode> = []
         for rule in RuleCase.all { if let failure = try rule.verdict().failure { returned.insert(failure.code) } }
-        let promised = Set(RolloutRule.allCases.flatMap(\.codes))
+        let promised = Set(RolloutRule.allCases.filter { !$0.isDecidedByTheGate }.flatMap(\.codes))
         #expect(promised.subtracting(returned).isEmpty, "codes never returned: \(promised.subtracting(returned))")
     }
 }

@@ -130,6 +130,22 @@ import Testing
         )
     }
 
+    @Test func aCrashLoopBelowTheThresholdIsABlockerWithItsRestartCount() throws {
+        let verdict = evaluate(
+            try Fixture.observation("deployment-crashloop"),
+            thresholds: RolloutThresholds(maxRestarts: 5)
+        )
+        guard case .progressing(let progress) = verdict else {
+            Issue.record("expected progress, got \(verdict)")
+            return
+        }
+        let blocker = try #require(progress.blockers.first)
+        #expect(blocker.pod == "web-64f9b7d8c-h7v2n")
+        #expect(blocker.container == "main")
+        #expect(blocker.reason == "CrashLoopBackOff")
+        #expect(blocker.restartCount == 3)
+    }
+
     @Test func daemonSetCountsAreTheNumbersScheduled() throws {
         let verdict = evaluate(try Fixture.observation("daemonset-rolling"))
         #expect(verdict.replicas == ObservedReplicas(desired: 3, current: 3, updated: 2, ready: 2, available: 2))

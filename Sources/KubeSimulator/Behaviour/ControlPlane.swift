@@ -50,8 +50,10 @@ struct WorkQueue {
 /// Like the real controllers it is level-triggered: each sync reads the object and what it owns and
 /// writes what should be, so a client's `kubectl scale` or `kubectl apply` in between is simply the
 /// next state to reconcile. To stay cheap with thousands of objects it indexes ReplicaSets and pods by
-/// owner, syncs only objects that changed or whose timer is due, and notices other clients' changes
-/// to pods and ReplicaSets by their count (at once) and by a periodic resync.
+/// owner, syncs only objects that changed or whose timer is due, and reads what changed since its
+/// previous call from the snapshot's change feed, as controllers follow watches. A snapshot without a
+/// feed (or whose feed no longer reaches back far enough) is listed instead: other clients' changes to
+/// pods and ReplicaSets are then noticed by their count (at once) and by a periodic resync.
 struct ControlPlane: Sendable {
     let configuration: BehaviourConfiguration
     /// How often pods and ReplicaSets are re-listed in full to notice edits that keep their count.
@@ -78,6 +80,8 @@ struct ControlPlane: Sendable {
     var lastResync: Date?
     /// A call skipped the full re-list because the last one was recent: one more is owed.
     var resyncPending = false
+    /// The snapshot revision the previous call read: the next call reads the change feed after it.
+    var feedRevision: Int64?
     var replicaSetsByOwner: [String: Set<ObjectKey>] = [:]
     var podsByOwner: [String: Set<ObjectKey>] = [:]
     var keyOfUID: [String: ObjectKey] = [:]
@@ -115,7 +119,13 @@ struct ControlPlane: Sendable {
             bootstrap(&workspace, queue: &queue)
         }
         applyDueUpdates(&workspace, queue: &queue)
-        detectChanges(&workspace, queue: &queue)
+        let revision = cluster.revision
+        if let from = feedRevision, let feed = changeFeed(cluster, after: from) {
+            followChanges(feed, &workspace, queue: &queue)
+        } else {
+            detectChanges(&workspace, queue: &queue)
+        }
+        feedRevision = revision
         for key in carry { queue.add(key) }
         carry.removeAll()
         for (key, due) in timers where due <= now {
@@ -133,7 +143,7 @@ struct ControlPlane: Sendable {
             sync(key, &workspace, queue: &queue)
         }
         let writes = workspace.writes()
-        rememberCounts(after: writes, cluster: cluster)
+        if feedRevision == nil { rememberCounts(after: writes, cluster: cluster) }
         return BehaviourStep(writes: writes, nextWake: nextWake(now: now))
     }
 
@@ -169,6 +179,111 @@ struct ControlPlane: Sendable {
 
     // MARK: Noticing changes
 
+    /// The kinds the control plane follows.
+    static let topLevelKinds = ["Deployment", "StatefulSet", "DaemonSet", "Job"]
+
+    /// The last change of each object of each followed kind after `revision`, or nil when the snapshot has
+    /// no feed or no longer retains all of it (the caller lists everything instead).
+    func changeFeed(_ cluster: any ClusterSnapshot, after revision: Int64) -> [String: [SnapshotChange]]? {
+        var feed: [String: [SnapshotChange]] = [:]
+        for kind in Self.topLevelKinds + ["ReplicaSet", "Pod"] {
+            guard let changes = cluster.changes(kind: kind, after: revision) else { return nil }
+            guard !changes.isEmpty else { continue }
+            var last: [ObjectKey: Int] = [:]
+            var order: [SnapshotChange] = []
+            for change in changes {
+                let key = change.object.objectKey(kind: kind)
+                if let index = last[key] {
+                    order[index] = change
+                } else {
+                    last[key] = order.count
+                    order.append(change)
+                }
+            }
+            feed[kind] = order
+        }
+        return feed
+    }
+
+    /// Takes in what changed since the previous call: the work is the size of the change, not the cluster.
+    mutating func followChanges(
+        _ feed: [String: [SnapshotChange]],
+        _ workspace: inout Workspace,
+        queue: inout WorkQueue
+    ) {
+        for kind in Self.topLevelKinds {
+            // The full re-list compares counts; after following changes its count is unknown.
+            if feed[kind] != nil { seenCount[kind] = nil }
+            for change in feed[kind] ?? [] {
+                let object = change.object
+                let key = object.objectKey(kind: kind)
+                let uid = object.metaUID ?? ""
+                if change.type == .deleted {
+                    guard let known = seen[key], known.uid == uid else { continue }
+                    seen[key] = nil
+                    keyOfUID[uid] = nil
+                    timers[key] = nil
+                    collectGarbage(ownerUID: uid, &workspace, queue: &queue)
+                } else {
+                    noticeTopLevel(object, key: key, &workspace, queue: &queue)
+                }
+            }
+        }
+        for change in feed["ReplicaSet"] ?? [] {
+            let key = change.object.objectKey(kind: "ReplicaSet")
+            if change.type == .deleted {
+                if let known = replicaSets[key], known.uid == change.object.metaUID, !workspace.isPendingCreate(key) {
+                    forgetReplicaSet(key, uid: known.uid, &workspace, queue: &queue)
+                }
+            } else {
+                noticeReplicaSet(change.object, key: key, &workspace, queue: &queue)
+            }
+        }
+        for change in feed["Pod"] ?? [] {
+            let key = change.object.objectKey(kind: "Pod")
+            if change.type == .deleted {
+                guard let record = pods[key] else { continue }
+                if record.uid == change.object.metaUID || (record.uid == nil && workspace.get(key) == nil) {
+                    forgetPod(key, &workspace, queue: &queue)
+                }
+            } else {
+                noticePod(change.object, key: key, &workspace, queue: &queue)
+            }
+        }
+        lastResync = workspace.now
+        resyncPending = false
+        expectedCount = [:]
+    }
+
+    /// A Deployment, StatefulSet, DaemonSet or Job as listed or changed: queued when it is new or changed.
+    ///
+    /// Returns whether it was not known before.
+    @discardableResult
+    mutating func noticeTopLevel(
+        _ object: JSONValue,
+        key: ObjectKey,
+        _ workspace: inout Workspace,
+        queue: inout WorkQueue
+    )
+        -> Bool
+    {
+        let resourceVersion = object.metaResourceVersion ?? ""
+        guard seen[key]?.resourceVersion != resourceVersion else { return false }
+        let uid = object.metaUID ?? ""
+        var added = false
+        if let previous = seen[key], previous.uid != uid {
+            // Deleted and created again under the same name between two calls.
+            collectGarbage(ownerUID: previous.uid, &workspace, queue: &queue)
+        } else if seen[key] == nil {
+            added = true
+            if hasStatus(object) { unmanagedUIDs.insert(uid) }
+        }
+        seen[key] = (resourceVersion, uid)
+        keyOfUID[uid] = key
+        queue.add(key)
+        return added
+    }
+
     mutating func detectChanges(_ workspace: inout Workspace, queue: inout WorkQueue) {
         let cluster = workspace.cluster
         for kind in ["Deployment", "StatefulSet", "DaemonSet", "Job"] {
@@ -176,19 +291,7 @@ struct ControlPlane: Sendable {
             var added = false
             for object in objects {
                 let key = object.objectKey(kind: kind)
-                let resourceVersion = object.metaResourceVersion ?? ""
-                guard seen[key]?.resourceVersion != resourceVersion else { continue }
-                let uid = object.metaUID ?? ""
-                if let previous = seen[key], previous.uid != uid {
-                    // Deleted and created again under the same name between two calls.
-                    collectGarbage(ownerUID: previous.uid, &workspace, queue: &queue)
-                } else if seen[key] == nil {
-                    added = true
-                    if hasStatus(object) { unmanagedUIDs.insert(uid) }
-                }
-                seen[key] = (resourceVersion, uid)
-                keyOfUID[uid] = key
-                queue.add(key)
+                if noticeTopLevel(object, key: key, &workspace, queue: &queue) { added = true }
             }
             if added || objects.count != seenCount[kind] {
                 let present = Set(objects.map { $0.objectKey(kind: kind) })
@@ -231,23 +334,33 @@ struct ControlPlane: Sendable {
         for object in list {
             let key = object.objectKey(kind: "ReplicaSet")
             present.insert(key)
-            guard let uid = object.metaUID else { continue }
-            if replicaSets[key]?.uid == uid { continue }
-            if let previous = replicaSets[key] { forgetReplicaSet(key, uid: previous.uid, &workspace, queue: &queue) }
-            replicaSets[key] = (uid, object.controllerReference?.uid)
-            keyOfUID[uid] = key
-            if let owner = object.controllerReference {
-                replicaSetsByOwner[owner.uid, default: []].insert(key)
-                if unmanagedUIDs.contains(owner.uid) { unmanagedUIDs.insert(uid) }
-                if let ownerKey = keyOfUID[owner.uid] { queue.add(ownerKey) }
-            } else if hasStatus(object) {
-                unmanagedUIDs.insert(uid)
-            }
-            queue.add(key)
+            noticeReplicaSet(object, key: key, &workspace, queue: &queue)
         }
         for (key, known) in replicaSets where !present.contains(key) && !workspace.isPendingCreate(key) {
             forgetReplicaSet(key, uid: known.uid, &workspace, queue: &queue)
         }
+    }
+
+    /// A ReplicaSet as listed or changed: indexed under its owner when it is new (or a new uid).
+    mutating func noticeReplicaSet(
+        _ object: JSONValue,
+        key: ObjectKey,
+        _ workspace: inout Workspace,
+        queue: inout WorkQueue
+    ) {
+        guard let uid = object.metaUID else { return }
+        if replicaSets[key]?.uid == uid { return }
+        if let previous = replicaSets[key] { forgetReplicaSet(key, uid: previous.uid, &workspace, queue: &queue) }
+        replicaSets[key] = (uid, object.controllerReference?.uid)
+        keyOfUID[uid] = key
+        if let owner = object.controllerReference {
+            replicaSetsByOwner[owner.uid, default: []].insert(key)
+            if unmanagedUIDs.contains(owner.uid) { unmanagedUIDs.insert(uid) }
+            if let ownerKey = keyOfUID[owner.uid] { queue.add(ownerKey) }
+        } else if hasStatus(object) {
+            unmanagedUIDs.insert(uid)
+        }
+        queue.add(key)
     }
 
     mutating func scanPods(_ list: [JSONValue], _ workspace: inout Workspace, queue: inout WorkQueue) {
@@ -256,34 +369,43 @@ struct ControlPlane: Sendable {
         for object in list {
             let key = object.objectKey(kind: "Pod")
             present.insert(key)
-            let uid = object.metaUID
-            if var record = pods[key] {
-                if record.uid == nil {
-                    // Created by this model in an earlier call; now the store has named it.
-                    record.uid = uid
-                    pods[key] = record
-                    if record.managed { queue.add(key) }
-                    continue
-                }
-                if record.uid == uid {
-                    // Known: a client may have deleted it gracefully, which the kubelet must finish.
-                    if record.deletionRequestedAt == nil && object.isTerminating { queue.add(key) }
-                    continue
-                }
-                forgetPod(key, &workspace, queue: &queue)
-            }
-            pods[key] = adopt(object, now: workspace.now)
-            if let ownerUID = pods[key]?.ownerUID {
-                podsByOwner[ownerUID, default: []].insert(key)
-                if let ownerKey = keyOfUID[ownerUID] { queue.add(ownerKey) }
-            }
-            if pods[key]?.managed == true { queue.add(key) }
+            noticePod(object, key: key, &workspace, queue: &queue)
         }
         for (key, record) in pods where !present.contains(key) {
             // Pods this call created are not listed yet; only forget what the store once held.
             guard record.uid != nil || workspace.get(key) == nil else { continue }
             forgetPod(key, &workspace, queue: &queue)
         }
+    }
+
+    /// A pod as listed or changed: adopted when new, handed to the kubelet when it needs one.
+    mutating func noticePod(_ object: JSONValue, key: ObjectKey, _ workspace: inout Workspace, queue: inout WorkQueue) {
+        let uid = object.metaUID
+        if var record = pods[key] {
+            if record.uid == nil {
+                // Created by this model in an earlier call; now the store has named it.
+                record.uid = uid
+                pods[key] = record
+                if record.managed { queue.add(key) }
+                return
+            }
+            if record.uid == uid {
+                // Known: a client may have deleted it gracefully, which the kubelet must finish and its
+                // owner must count (and replace).
+                if record.deletionRequestedAt == nil && object.isTerminating {
+                    queue.add(key)
+                    if let ownerUID = record.ownerUID, let ownerKey = keyOfUID[ownerUID] { queue.add(ownerKey) }
+                }
+                return
+            }
+            forgetPod(key, &workspace, queue: &queue)
+        }
+        pods[key] = adopt(object, now: workspace.now)
+        if let ownerUID = pods[key]?.ownerUID {
+            podsByOwner[ownerUID, default: []].insert(key)
+            if let ownerKey = keyOfUID[ownerUID] { queue.add(ownerKey) }
+        }
+        if pods[key]?.managed == true { queue.add(key) }
     }
 
     /// A record for a pod someone else created: managed when it has no status of its own yet.

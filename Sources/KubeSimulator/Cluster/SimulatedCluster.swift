@@ -16,21 +16,36 @@ public final class SimulatedCluster: Sendable {
         var reconcileRounds = 0
         var reconcileCapHits = 0
         var behaviourWriteErrors = 0
+        var reconcileTime = Duration.zero
+        var maxWakeLateness = Duration.zero
+        var journal: PublishJournal
     }
 
     private let state: Mutex<State>
     let clock: SimulationClock
+    /// The wall clock that stamps the publish journal (`CLOCK_REALTIME` nanoseconds).
+    let wallClock: @Sendable () -> Int64
     /// Notified when the behaviour asks for an earlier wake-up than the runner may be sleeping towards.
     let wakeSignal = AsyncSignal()
     /// How many reconcile rounds one transaction may run before the cluster stops asking (a runaway guard).
     let reconcileLimit: Int
 
-    init(historyLimit: Int, behaviour: (any ClusterBehaviour)?, clock: SimulationClock, reconcileLimit: Int = 64) {
+    init(
+        historyLimit: Int,
+        behaviour: (any ClusterBehaviour)?,
+        clock: SimulationClock,
+        reconcileLimit: Int = 64,
+        journalLimit: Int = 100_000,
+        wallClock: @escaping @Sendable () -> Int64 = PublishJournal.realtimeNanoseconds,
+        eventTTL: Duration? = nil
+    ) {
         // With a behaviour model its kubelet finishes graceful pod deletions; without one nobody would.
-        let store = ObjectStore(historyLimit: historyLimit, keepsTerminatingPods: behaviour != nil)
-        self.state = Mutex(State(store: store, behaviour: behaviour))
+        var store = ObjectStore(historyLimit: historyLimit, keepsTerminatingPods: behaviour != nil)
+        store.eventTTL = eventTTL?.seconds
+        self.state = Mutex(State(store: store, behaviour: behaviour, journal: PublishJournal(limit: journalLimit)))
         self.clock = clock
         self.reconcileLimit = reconcileLimit
+        self.wallClock = wallClock
     }
 
     // MARK: Public reads and writes
@@ -68,6 +83,19 @@ public final class SimulatedCluster: Sendable {
         state.withLock { ($0.reconcileRounds, $0.reconcileCapHits, $0.behaviourWriteErrors) }
     }
 
+    /// Whether the behaviour model keeps up with scenario time: the time spent reconciling, and the most a
+    /// wake-up it asked for came late (a benchmark's measure that the simulator is not its bottleneck).
+    public var timeliness: (reconcileTime: Duration, maxWakeLateness: Duration) {
+        state.withLock { ($0.reconcileTime, $0.maxWakeLateness) }
+    }
+
+    /// The changes published to the watches that match `query`, with their wall-clock publish times.
+    func published(
+        matching query: PublishJournal.Query
+    ) -> (entries: [PublishJournal.Entry], oldest: Int64?, dropped: Int) {
+        state.withLock { ($0.journal.entries(matching: query), $0.journal.oldestResourceVersion, $0.journal.dropped) }
+    }
+
     /// When the behaviour model asked to be called again.
     var nextWake: Date? { state.withLock { $0.nextWake } }
 
@@ -91,9 +119,10 @@ public final class SimulatedCluster: Sendable {
         let (result, wakeChanged) = try state.withLock { (state: inout State) throws(Failure) -> (Result, Bool) in
             // In place, so a write costs O(1) rather than a copy of the store; bodies validate before mutating.
             let result = try body(&state.store, now)
+            state.store.expireEvents(now: now)
             let previousWake = state.nextWake
             if !state.store.pendingIsEmpty { Self.reconcile(&state, now: now, limit: reconcileLimit) }
-            state.watches.fanOut(state.store.takeChanges())
+            publish(&state)
             return (result, state.nextWake != previousWake)
         }
         if wakeChanged { wakeSignal.notify() }
@@ -101,15 +130,27 @@ public final class SimulatedCluster: Sendable {
     }
 
     /// Calls the behaviour model because its wake-up time arrived (or the scenario started).
-    func reconcileNow() {
+    ///
+    /// `lateness` is how long after the requested wake-up this call comes, for `timeliness`.
+    func reconcileNow(lateness: Duration = .zero) {
         let now = clock.now
         let wakeChanged = state.withLock { state -> Bool in
             let previousWake = state.nextWake
+            state.maxWakeLateness = max(state.maxWakeLateness, lateness)
+            state.store.expireEvents(now: now)
             Self.reconcile(&state, now: now, limit: reconcileLimit)
-            state.watches.fanOut(state.store.takeChanges())
+            publish(&state)
             return state.nextWake != previousWake
         }
         if wakeChanged { wakeSignal.notify() }
+    }
+
+    /// Hands the transaction's changes to the watches and records when, in one step under the lock.
+    private func publish(_ state: inout State) {
+        let changes = state.store.takeChanges()
+        guard !changes.isEmpty else { return }
+        state.watches.fanOut(changes)
+        state.journal.record(changes, publishedAt: wallClock())
     }
 
     /// Whether a behaviour model is installed.
@@ -117,6 +158,11 @@ public final class SimulatedCluster: Sendable {
 
     private static func reconcile(_ state: inout State, now: Date, limit: Int) {
         guard var behaviour = state.behaviour else { return }
+        let started = ContinuousClock.now
+        defer { state.reconcileTime += ContinuousClock.now - started }
+        // Taken out while it runs, so its storage is referenced once and mutates in place: a copy left in
+        // `state` would make every call copy the model's indexes (thousands of pods) before writing them.
+        state.behaviour = nil
         var rounds = 0
         while true {
             let step = behaviour.reconcile(now: now, cluster: StoreSnapshot(store: state.store))
@@ -261,5 +307,11 @@ struct StoreSnapshot: ClusterSnapshot {
 
     func object(kind: String, namespace: String?, name: String) -> JSONValue? {
         store.get(kind: kind, namespace: namespace ?? "", name: name)?.value
+    }
+
+    var revision: Int64? { store.revision }
+
+    func changes(kind: String, after revision: Int64) -> [SnapshotChange]? {
+        store.changes(kind: kind, after: revision)?.map { SnapshotChange(type: $0.type, object: $0.object.value) }
     }
 }

@@ -12,11 +12,41 @@ public protocol ClusterBehaviour: Sendable {
 }
 
 /// A read-only view of the store's objects, as the behaviour sees them during one `reconcile` call.
+///
+/// A snapshot may also keep a change feed (`revision` and `changes(kind:after:)`), as the simulator's store
+/// does: a behaviour then reads what changed since its previous call instead of listing everything, the way
+/// real controllers follow watches. Snapshots without one (the defaults return nil) are listed in full.
 public protocol ClusterSnapshot {
     /// Every stored object of `kind` (such as `Deployment`, `Pod`), in one namespace or across all (`nil`).
     func objects(kind: String, namespace: String?) -> [JSONValue]
     /// One object, if it exists.
     func object(kind: String, namespace: String?, name: String) -> JSONValue?
+    /// The resourceVersion of the latest change this snapshot shows; nil when it keeps no change feed.
+    var revision: Int64? { get }
+    /// The changes to objects of `kind` after `revision`, oldest first; nil when some are no longer retained.
+    func changes(kind: String, after revision: Int64) -> [SnapshotChange]?
+}
+
+extension ClusterSnapshot {
+    /// No change feed: behaviours list the objects they need.
+    public var revision: Int64? { nil }
+
+    /// No change feed: behaviours list the objects they need.
+    public func changes(kind: String, after revision: Int64) -> [SnapshotChange]? { nil }
+}
+
+/// One change a snapshot's feed reports.
+public struct SnapshotChange: Sendable, Hashable {
+    /// Created, updated or deleted.
+    public var type: ChangeType
+    /// The object after the change; for a deletion, its last state.
+    public var object: JSONValue
+
+    /// Creates a change.
+    public init(type: ChangeType, object: JSONValue) {
+        self.type = type
+        self.object = object
+    }
 }
 
 /// What one `reconcile` call decided.

@@ -46,7 +46,12 @@ extension JSONValue {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(into: &out)
-        return out
+        // The store keeps every object's encoding: an exact-size copy instead of the doubled growth buffer
+        // saves about a third of that memory (a 2.4 KB pod would otherwise hold a 4 KB buffer).
+        guard out.capacity - out.count > 64 else { return out }
+        return Array(unsafeUninitializedCapacity: out.count) { buffer, count in
+            count = buffer.initialize(from: out).1
+        }
     }
 
     /// The compact JSON encoding as a string.
@@ -60,7 +65,7 @@ extension JSONValue {
         case .null:
             out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let value):
-            out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+            out.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
         case .int(let value):
             out.append(contentsOf: String(value).utf8)
         case .double(let value):
@@ -77,8 +82,8 @@ extension JSONValue {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for key in members.keys.sorted() {
-                guard let member = members[key] else { continue }
+            // Sorting the pairs rather than the keys spares a hash lookup per member.
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 Self.writeString(key, into: &out)
@@ -103,9 +108,21 @@ extension JSONValue {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
 
     private static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (names, labels, timestamps) need no escaping: copy their bytes in one go.
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])

@@ -38,7 +38,7 @@ struct ScenarioRunner: Sendable {
                 next += 1
             }
             if let wake = cluster.nextWake, cluster.clock.offset(of: wake) <= elapsed {
-                cluster.reconcileNow()
+                cluster.reconcileNow(lateness: elapsed - cluster.clock.offset(of: wake))
                 if let again = cluster.nextWake, cluster.clock.offset(of: again) <= elapsed {
                     // The behaviour asked for a time already past twice in a row: wait a little instead of spinning.
                     await waitForChange(until: elapsed + .milliseconds(10))

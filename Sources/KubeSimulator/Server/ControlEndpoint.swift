@@ -5,8 +5,13 @@ import Foundation
 /// It needs no credentials (the simulator listens on loopback only) and is not counted in the statistics,
 /// so a benchmark reading `/sim/stats` does not disturb what it measures.
 ///
-/// - `GET /sim/stats`: the counters as JSON, with the behaviour model's reconcile counts and the latest
+/// - `GET /sim/stats`: the counters as JSON (requests by verb and resource and by User-Agent, responses by
+///   code, watch streams, bytes), with the behaviour model's reconcile counts and timeliness and the latest
 ///   resourceVersion.
+/// - `GET /sim/published?kind=Pod&namespace=N&name=X&signal=CrashLoopBackOff&afterResourceVersion=RV&limit=N`:
+///   the publish journal, oldest first: when each matching change reached the watches, by wall clock
+///   (`publishedAtNanos`, `CLOCK_REALTIME`, and `publishedAt`, RFC 3339 with microseconds); see
+///   `JournalSignals` for the signals.
 /// - `POST /sim/faults` with `{"action":"status","code":503,"retryAfterSeconds":1,"count":3,"verbs":["list"],
 ///   "resources":["pods"]}` (actions: `status`, `delay` with `milliseconds`, `drop`, `stall`); `GET` lists
 ///   the armed rules, `DELETE` disarms them.
@@ -43,8 +48,13 @@ struct ControlEndpoint {
                 ],
                 at: ["behaviour"]
             )
+            let timeliness = simulator.cluster.timeliness
+            stats.setValue(.double(timeliness.reconcileTime.seconds), at: ["behaviour", "reconcileSeconds"])
+            stats.setValue(.double(timeliness.maxWakeLateness.seconds), at: ["behaviour", "maxWakeLatenessSeconds"])
             stats.setValue(.int(simulator.cluster.resourceVersion), at: ["resourceVersion"])
             return ok(stats)
+        case ("GET", ["published"]):
+            return ok(try published(request))
         case ("GET", ["faults"]):
             return ok(["armed": .int(Int64(simulator.faults.armed.count))])
         case ("POST", ["faults"]):
@@ -94,6 +104,42 @@ struct ControlEndpoint {
         default:
             throw APIError.pathNotFound
         }
+    }
+
+    /// The publish journal's entries for a query.
+    private func published(_ request: APIRequest) throws(APIError) -> JSONValue {
+        let parameters = try QueryParameters(parsing: request.query)
+        var query = PublishJournal.Query(
+            kind: parameters["kind"],
+            namespace: parameters["namespace"],
+            name: parameters["name"],
+            signal: parameters["signal"]
+        )
+        if let text = parameters["afterResourceVersion"] {
+            guard let value = Int64(text) else { throw APIError.badRequest("afterResourceVersion must be an integer") }
+            query.afterResourceVersion = value
+        }
+        if let text = parameters["limit"] {
+            guard let value = Int(text), value > 0 else {
+                throw APIError.badRequest("limit must be a positive integer")
+            }
+            query.limit = value
+        }
+        let found = simulator.cluster.published(matching: query)
+        let entries: [JSONValue] = found.entries.map { entry in
+            [
+                "kind": .string(entry.kind), "namespace": .string(entry.namespace), "name": .string(entry.name),
+                "resourceVersion": .string(String(entry.resourceVersion)), "type": .string(entry.type.rawValue),
+                "publishedAtNanos": .int(entry.publishedAt),
+                "publishedAt": .string(KubeTimestamp.micro(nanoseconds: entry.publishedAt)),
+                "signals": .array(entry.signals.map { .string($0) }),
+            ]
+        }
+        return [
+            "entries": .array(entries),
+            "oldestResourceVersion": found.oldest.map { .string(String($0)) } ?? .null,
+            "dropped": .int(Int64(found.dropped)),
+        ]
     }
 
     private func body(_ request: APIRequest) throws(APIError) -> JSONValue {

@@ -73,6 +73,16 @@ struct ObjectStore: Sendable {
     /// `deletionGracePeriodSeconds` set) until the kubelet confirms its containers stopped. With no
     /// behaviour model nobody would, so the store then removes a marked pod at once.
     var keepsTerminatingPods = false
+    /// How long an Event lives after its last write, as kube-apiserver's `--event-ttl` (default 1 h); nil keeps
+    /// events forever.
+    ///
+    /// Events are most of a large cluster's objects (five per pod), so the TTL is what bounds their memory
+    /// over a long run. Expired events are removed (with a DELETED watch event, as an etcd lease expiry
+    /// shows) by `expireEvents(now:)`, which every transaction calls first.
+    var eventTTL: TimeInterval?
+    /// Event writes in time order, with the resourceVersion they wrote: the TTL's queue.
+    private var eventWrites: [(expiresAt: Date, address: ObjectAddress, resourceVersion: Int64)] = []
+    private var eventWritesStart = 0
 
     /// Creates an empty store.
     init(historyLimit: Int, seed: UInt64 = 0x5EED, keepsTerminatingPods: Bool = false) {
@@ -301,6 +311,25 @@ struct ObjectStore: Sendable {
         }
     }
 
+    /// Removes the events whose TTL passed since their last write.
+    mutating func expireEvents(now: Date) {
+        guard eventTTL != nil else { return }
+        while eventWritesStart < eventWrites.count, eventWrites[eventWritesStart].expiresAt <= now {
+            let write = eventWrites[eventWritesStart]
+            eventWritesStart += 1
+            // A later write renewed the event's lease: its own entry further on decides.
+            guard let event = get(kind: "Event", namespace: write.address.namespace, name: write.address.name),
+                event.resourceVersion == write.resourceVersion,
+                let type = ResourceType.storing(kind: "Event")
+            else { continue }
+            _ = remove(event, type: type, propagation: .background, now: now)
+        }
+        if eventWritesStart > 1_024, eventWritesStart * 2 > eventWrites.count {
+            eventWrites.removeFirst(eventWritesStart)
+            eventWritesStart = 0
+        }
+    }
+
     /// Whether no change was made since the previous `takeChanges()`.
     var pendingIsEmpty: Bool { pending.isEmpty }
 
@@ -360,6 +389,11 @@ struct ObjectStore: Sendable {
         let stored = StoredObject(value: value, resourceVersion: revision)
         objects[type.storageKind, default: [:]][stored.namespace, default: [:]][stored.name] = stored
         indexOwners(of: stored, kind: type.storageKind, previous: previous)
+        if let eventTTL, type.storageKind == "Event" {
+            eventWrites.append(
+                (now + eventTTL, ObjectAddress(kind: "Event", namespace: stored.namespace, name: stored.name), revision)
+            )
+        }
         record(
             Change(
                 type: previous == nil ? .added : .modified,

@@ -16,6 +16,8 @@ public struct GateOutcome: Sendable {
     /// The watches the gate opened (each one LIST, then a WATCH stream), for `--verbose` and for tests
     /// of how widely watches are shared.
     public var watches: [WatchQuery.Described]
+    /// What each label selection resolved to, in the order the targets were given.
+    public var selections: [SelectionOutcome] = []
 
     /// Describes an outcome.
     public init(
@@ -87,4 +89,29 @@ public struct GateSourceError: Error, CustomStringConvertible {
 
     /// `cannot watch pods in namespace prod: …`.
     public var description: String { "cannot watch \(watch): \(underlying)" }
+}
+
+/// What one label selection resolved to, so the report can show a selection that matched nothing, or
+/// that was never listed, even when another target's failure is the decisive one.
+public struct SelectionOutcome: Sendable, Hashable {
+    /// The selection.
+    public var selection: WorkloadSelection
+    /// What it resolved to.
+    public var resolution: Resolution
+
+    /// The three ends of a selection: exclusive, hence an enum.
+    public enum Resolution: Sendable, Hashable {
+        /// It matched these workloads (at its initial list, or later while the gate waited).
+        case matched([WorkloadReference])
+        /// Its initial lists held no matching workload.
+        case matchedNothing(TargetFailure)
+        /// The gate stopped before its initial lists arrived.
+        case unresolved(waitingFor: String)
+    }
+
+    /// Describes a selection's resolution.
+    public init(selection: WorkloadSelection, resolution: Resolution) {
+        self.selection = selection
+        self.resolution = resolution
+    }
 }

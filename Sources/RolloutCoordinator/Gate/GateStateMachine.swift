@@ -64,6 +64,8 @@ struct GateStateMachine: Sendable {
         var target: GateTarget
         var watches: [WatchID]
         var resolution = Resolution.waitingForSync
+        /// For a selection: every workload it matched, at resolution and since.
+        var matched: Set<WorkloadReference> = []
     }
 
     private struct Tracked: Sendable {
@@ -247,6 +249,14 @@ struct GateStateMachine: Sendable {
             }
         }
         watches[id] = watch
+        for reference in joined {
+            for index in queries.indices where queries[index].watches.contains(id) {
+                guard case .resolved = queries[index].resolution, case .selection = queries[index].target else {
+                    continue
+                }
+                queries[index].matched.insert(reference)
+            }
+        }
         for reference in update.vanished.sorted() where tracked[reference]?.isWaiting == true {
             fail(
                 reference,
@@ -290,7 +300,7 @@ struct GateStateMachine: Sendable {
                     fail(
                         reference,
                         with: notFound(
-                            rule: "workload.not-found",
+                            rule: RolloutRule.workloadNotFound.rawValue,
                             reason: "NotFound",
                             message:
                                 "\(resource) \"\(reference.name)\" not found in namespace \"\(reference.namespace)\""
@@ -299,6 +309,7 @@ struct GateStateMachine: Sendable {
                     )
                 }
             case .selection(let selection):
+                queries[index].matched = members
                 if members.isEmpty {
                     failEmpty(selection, now: now)
                 } else {
@@ -427,7 +438,7 @@ struct GateStateMachine: Sendable {
             code: .notFound,
             reason: nil,
             message: "found no \(selection)",
-            rule: "selection.matched-nothing",
+            rule: RolloutRule.selectionMatchedNothing.rawValue,
             sequence: failures
         )
         let progress = TargetProgress(message: failure.message)
@@ -592,9 +603,26 @@ struct GateStateMachine: Sendable {
         }
         results.sort { $0.subject < $1.subject }
         let opened = watches.sorted { $0.key < $1.key }.map { $0.value.spec.described }
-        phase = .finished(
-            GateOutcome(results: results, ending: ending, startedAt: startedAt, finishedAt: now, watches: opened)
+        var outcome = GateOutcome(
+            results: results,
+            ending: ending,
+            startedAt: startedAt,
+            finishedAt: now,
+            watches: opened
         )
+        outcome.selections = queries.compactMap { query in
+            guard case .selection(let selection) = query.target else { return nil }
+            let resolution: SelectionOutcome.Resolution
+            if case .waitingForSync = query.resolution {
+                resolution = .unresolved(waitingFor: "Waiting for the initial list of \(selection)")
+            } else if let failure = emptySelections[selection]?.failure {
+                resolution = .matchedNothing(failure)
+            } else {
+                resolution = .matched(query.matched.sorted())
+            }
+            return SelectionOutcome(selection: selection, resolution: resolution)
+        }
+        phase = .finished(outcome)
     }
 
     // MARK: - Output

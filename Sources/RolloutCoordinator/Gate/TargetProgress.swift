@@ -13,12 +13,18 @@ public struct TargetProgress: Sendable, Hashable {
     /// The kubectl-style sentence, such as `Waiting for deployment "web" rollout to finish: 1 of 3 updated
     /// replicas are available...`.
     public var message: String
-    /// What blocks the rollout right now, one line each, such as `pod web-7f9-x: container app
-    /// ContainerCreating for 40s`.
-    public var blockers: [String]
+    /// What blocks the rollout right now, per pod or container, as the rules found it (the live status
+    /// shortens them; `waitingFor` spells them out, such as `pod web-7f9-x: container app
+    /// ContainerCreating for 40s`).
+    public var blockers: [RolloutBlocker]
 
     /// Describes progress.
-    public init(replicas: ObservedReplicas? = nil, revision: String? = nil, message: String, blockers: [String] = []) {
+    public init(
+        replicas: ObservedReplicas? = nil,
+        revision: String? = nil,
+        message: String,
+        blockers: [RolloutBlocker] = []
+    ) {
         self.replicas = replicas
         self.revision = revision
         self.message = message
@@ -27,9 +33,9 @@ public struct TargetProgress: Sendable, Hashable {
 
     /// The progress a verdict describes: its counts, revision, message and (while progressing) blockers.
     public init(_ verdict: RolloutVerdict) {
-        let blockers: [String]
+        let blockers: [RolloutBlocker]
         if case .progressing(let progress) = verdict {
-            blockers = progress.blockers.map(\.description)
+            blockers = progress.blockers
         } else {
             blockers = []
         }
@@ -37,5 +43,5 @@ public struct TargetProgress: Sendable, Hashable {
     }
 
     /// The "still waiting for" text of a timeout: the message, then each blocker.
-    public var waitingFor: String { ([message] + blockers).joined(separator: "; ") }
+    public var waitingFor: String { ([message] + blockers.map(\.description)).joined(separator: "; ") }
 }

@@ -94,8 +94,8 @@ public struct TargetFailure: Sendable, Hashable {
     /// One sentence for people.
     public var message: String
     /// The stable identifier of the rule that fired: a `RolloutRule` raw value (a workload deleted while
-    /// waited on is `workload.deleting`), or one of the gate's own: `workload.not-found` (a named workload
-    /// absent from the synced list) and `selection.matched-nothing`.
+    /// waited on is `workload.deleting`; the gate's own are `workload.not-found`, a named workload absent
+    /// from the synced list, and `selection.matched-nothing`).
     public var rule: String
     /// The rules' full account (pod, container, restarts, last termination, counts), when the rules
     /// decided; `nil` for the gate's own not-found failures.

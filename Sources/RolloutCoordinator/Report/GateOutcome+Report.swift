@@ -9,8 +9,8 @@ extension GateOutcome {
     /// `timeout` is the `--timeout` that was set (named in the timeout message); `skipped` lists the
     /// manifest objects that were not workloads; `programError` turns a source failure (credentials,
     /// RBAC, an unreachable API server) into the report's program error code. A selection that matched
-    /// nothing has no workload to put in `results`: when it is the decisive failure it becomes the
-    /// report's top-level `not-found` error, as the original tool reports it.
+    /// nothing has no workload to put in `results`: it is in `selections`, and when it is the decisive
+    /// failure it becomes the report's top-level `not-found` error, as the original tool reports it.
     public func report(
         timeout: Duration?,
         skipped: [SkippedObject] = [],
@@ -45,7 +45,56 @@ extension GateOutcome {
         case .sourceFailed(let error):
             conclusion = .error(programError(error.underlying))
         }
-        return GateReport(timing: timing, results: workloadResults, skipped: skipped, conclusion: conclusion)
+        return GateReport(
+            timing: timing,
+            results: workloadResults,
+            selections: selections.map(\.reportSelection),
+            skipped: skipped,
+            conclusion: conclusion
+        )
+    }
+}
+
+extension SelectionOutcome {
+    /// The report's record of this selection.
+    var reportSelection: SelectionResult {
+        let namespaces: [String]? =
+            switch selection.scope {
+            case .namespaces(let names): names
+            case .allNamespaces: nil
+            }
+        let kinds = selection.kinds.map { WorkloadKind($0) }
+        let selector = selection.labelSelector ?? ""
+        switch resolution {
+        case .matched(let workloads):
+            return SelectionResult(
+                selector: selector,
+                kinds: kinds,
+                namespaces: namespaces,
+                status: .matched,
+                matched: workloads.count
+            )
+        case .matchedNothing(let failure):
+            var reported = failure.reportFailure
+            reported.message = failure.message.sentence
+            return SelectionResult(
+                selector: selector,
+                kinds: kinds,
+                namespaces: namespaces,
+                status: .matchedNothing,
+                matched: 0,
+                failure: reported
+            )
+        case .unresolved(let waitingFor):
+            return SelectionResult(
+                selector: selector,
+                kinds: kinds,
+                namespaces: namespaces,
+                status: .unresolved,
+                matched: 0,
+                waitingFor: waitingFor
+            )
+        }
     }
 }
 

@@ -29,6 +29,8 @@ public struct GateReport: Sendable, Hashable, Codable {
     public var summary: ReportSummary
     /// One entry per target, in namespace, kind, name order.
     public var results: [TargetResult]
+    /// One entry per label selection (`-l`): what it matched, or that it matched nothing.
+    public var selections: [SelectionResult]
     /// Manifest objects that are not selected workloads.
     public var skipped: [SkippedObject]
 
@@ -36,27 +38,35 @@ public struct GateReport: Sendable, Hashable, Codable {
     ///
     /// - A failed target's failure wins over a deadline: it is the more certain outcome (exit 1, not 2).
     /// - `completed` with targets left unfinished and no failure is a bug in the caller: `internal`.
+    /// - A selection that matched nothing is a `not-found` failure like a failed target's, decisive when
+    ///   no target failed.
     public init(
         timing: GateTiming,
         results: [TargetResult],
+        selections: [SelectionResult] = [],
         skipped: [SkippedObject] = [],
         conclusion: GateConclusion
     ) {
         let results = results.sorted(by: TargetResult.reportOrder)
+        let selections = selections.sorted(by: SelectionResult.reportOrder)
         let skipped = skipped.sorted(by: SkippedObject.reportOrder)
         schemaVersion = GateReport.currentSchemaVersion
         self.results = results
+        self.selections = selections
         self.skipped = skipped
         summary = ReportSummary(results: results, skipped: skipped)
         startedAt = timing.startedAt
         finishedAt = timing.finishedAt
         durationSeconds = timing.durationSeconds
         interruptedBy = nil
-        let firstFailure = GateReport.failureError(in: results, decisive: nil)
+        let firstFailure =
+            GateReport.failureError(in: results, decisive: nil) ?? GateReport.failureError(in: selections)
 
         switch conclusion {
         case .completed(let decisive):
             if let failure = GateReport.failureError(in: results, decisive: decisive) {
+                error = failure
+            } else if let failure = GateReport.failureError(in: selections) {
                 error = failure
             } else if let unfinished = results.first(where: { $0.verdict != .succeeded }) {
                 error = ReportError(
@@ -68,7 +78,8 @@ public struct GateReport: Sendable, Hashable, Codable {
                 error = nil
             }
         case .deadlineExceeded(let timeout):
-            error = firstFailure ?? GateReport.timeoutError(timeout: timeout, results: results)
+            error =
+                firstFailure ?? GateReport.timeoutError(timeout: timeout, results: results, selections: selections)
         case .interrupted(let signal):
             interruptedBy = signal
             let unfinished = results.count(where: { $0.verdict != .succeeded && $0.verdict != .failed })
@@ -97,11 +108,24 @@ public struct GateReport: Sendable, Hashable, Codable {
         )
     }
 
-    /// The `timeout` error, naming what each unfinished target was still waiting for.
-    static func timeoutError(timeout: Duration, results: [TargetResult]) -> ReportError {
+    /// The `not-found` error of the first selection that matched nothing.
+    static func failureError(in selections: [SelectionResult]) -> ReportError? {
+        guard let failure = selections.lazy.compactMap(\.failure).first else { return nil }
+        return ReportError(code: .rollout(failure.code), message: failure.message)
+    }
+
+    /// The `timeout` error, naming what each unfinished target (and unresolved selection) still waited for.
+    static func timeoutError(
+        timeout: Duration,
+        results: [TargetResult],
+        selections: [SelectionResult] = []
+    ) -> ReportError {
         let waiting = results.filter { $0.verdict == .progressing || $0.verdict == .cancelled }
-        let details = waiting.map { result in
+        var details = waiting.map { result in
             result.waitingFor.map { "\(result.path) (\($0))" } ?? result.path
+        }
+        for selection in selections where selection.status == .unresolved {
+            details.append(selection.waitingFor.map { "\(selection.description) (\($0))" } ?? selection.description)
         }
         var message = "Timed out after \(DurationText.format(timeout))"
         if details.isEmpty {
@@ -110,5 +134,13 @@ public struct GateReport: Sendable, Hashable, Codable {
             message += " waiting for \(details.joined(separator: ", "))."
         }
         return ReportError(code: .rollout(.timeout), message: message)
+    }
+}
+
+extension GateReport {
+    /// Whether a rollout failure (of a target, or a selection that matched nothing) ended the gate, so that
+    /// whatever was left unresolved was cancelled rather than timed out or interrupted.
+    public var stoppedByAFailure: Bool {
+        error?.type == .rollout && error?.code != .rollout(.timeout)
     }
 }

@@ -40,6 +40,26 @@ public struct GitHubActionsRenderer: Sendable {
                 continue
             }
         }
+        for selection in report.selections {
+            switch selection.status {
+            case .matchedNothing:
+                lines.append(
+                    command(
+                        title: "rollout-status: \(selection.description) matched nothing (not-found)",
+                        message: selection.failure?.message ?? "the selector matched no workload"
+                    )
+                )
+            case .unresolved where !report.stoppedByAFailure:
+                lines.append(
+                    command(
+                        title: "rollout-status: \(selection.description) was never listed",
+                        message: selection.waitingFor ?? "the gate stopped before the selection was listed"
+                    )
+                )
+            case .matched, .unresolved:
+                continue
+            }
+        }
         if lines.isEmpty, let error = report.error {
             lines.append(command(title: "rollout-status: \(error.code.rawValue)", message: error.message))
         }
@@ -70,6 +90,12 @@ public struct GitHubActionsRenderer: Sendable {
             }
             lines.append("")
         }
+        for selection in report.selections where selection.status != .matched {
+            lines.append(
+                "- selection \(inline(selection.description)): \(inline(TextReportRenderer.state(of: selection)))"
+            )
+        }
+        if report.selections.contains(where: { $0.status != .matched }) { lines.append("") }
         for result in report.results {
             guard let failure = result.failure, let log = failure.log, let text = log.text else { continue }
             var logLines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -54,7 +54,29 @@ public struct JUnitReportRenderer: Sendable {
                 cases.append("    </testcase>")
             }
         }
-        if report.results.isEmpty, let error = report.error {
+        for selection in report.selections where selection.status != .matched {
+            let open =
+                "    <testcase classname=\"selection\" name=\"\(attribute(selection.description))\" time=\"\(time)\""
+            cases.append(open + ">")
+            if selection.status == .matchedNothing {
+                failures += 1
+                let message = selection.failure?.message ?? "the selector matched no workload"
+                cases.append("      <failure type=\"not-found\" message=\"\(attribute(message))\"/>")
+            } else if report.stoppedByAFailure {
+                skipped += 1
+                cases.append("      <skipped message=\"cancelled before the selection was listed\"/>")
+            } else {
+                failures += 1
+                let message = "never listed before the gate stopped" + (selection.waitingFor.map { ": \($0)" } ?? "")
+                cases.append(
+                    "      <failure type=\"\(report.interruptedBy == nil ? "timeout" : "interrupted")\" message=\"\(attribute(message))\"/>"
+                )
+            }
+            cases.append("    </testcase>")
+        }
+        if report.results.isEmpty, !report.selections.contains(where: { $0.status != .matched }),
+            let error = report.error
+        {
             errors += 1
             cases.append("    <testcase classname=\"\(attribute(suiteName))\" name=\"gate\" time=\"\(time)\">")
             cases.append(
@@ -62,7 +84,7 @@ public struct JUnitReportRenderer: Sendable {
             )
             cases.append("    </testcase>")
         }
-        let tests = cases.isEmpty ? 0 : max(report.results.count, errors)
+        let tests = cases.count(where: { $0.hasPrefix("    <testcase") })
         let counts =
             "tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(time)\""
         var lines = [

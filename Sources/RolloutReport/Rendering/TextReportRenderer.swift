@@ -20,6 +20,11 @@ public struct TextReportRenderer: Sendable {
             lines += table(report.results)
             lines.append("")
         }
+        let unmatched = report.selections.filter { $0.status != .matched }
+        for selection in unmatched {
+            lines.append("selection \(selection.description): \(Self.state(of: selection))")
+        }
+        if !unmatched.isEmpty { lines.append("") }
         lines.append(summaryLine(report))
         if let error = report.error {
             lines.append(
@@ -58,6 +63,18 @@ public struct TextReportRenderer: Sendable {
             row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    /// `matched nothing (not-found)`, or `unresolved: what it waited for`.
+    static func state(of selection: SelectionResult) -> String {
+        switch selection.status {
+        case .matched:
+            return "matched \(selection.matched)"
+        case .matchedNothing:
+            return "matched nothing (\(selection.failure?.code.rawValue ?? "not-found"))"
+        case .unresolved:
+            return "unresolved" + (selection.waitingFor.map { ": " + UntrustedText.singleLine($0) } ?? "")
         }
     }
 

@@ -18,6 +18,8 @@ public struct CoordinatorGateRunner: GateRunner {
     let clock: any GateClock
     /// Makes the sequence whose first element stops the gate (SIGINT, SIGTERM), if any.
     let interruptions: @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)?
+    /// Whether stderr is a terminal the live status table can be redrawn on.
+    let terminal: TerminalInfo
     /// Timeouts, limits and the retry policy of the HTTP transport.
     let transport: TransportOptions
 
@@ -33,11 +35,12 @@ public struct CoordinatorGateRunner: GateRunner {
                 await UnixSignalsSequence(trapping: .sigint, .sigterm).map { signal in
                     signal == .sigterm ? GateInterruption.terminationSignal : .interruptSignal
                 }
-            }
+            },
+            terminal: .standardError(environment: ProcessInfo.processInfo.environment)
         )
     }
 
-    /// A runner with its environment, clock, interruptions and transport injected.
+    /// A runner with its environment, clock, interruptions, terminal and transport injected.
     ///
     /// Fault tests shorten the transport's idle limit and retry budget (`TransportOptions`), so a stalled
     /// stream or an API server that never comes back is decided in seconds instead of minutes.
@@ -47,17 +50,25 @@ public struct CoordinatorGateRunner: GateRunner {
         interruptions: @escaping @Sendable () async -> (any AsyncSequence<GateInterruption, Never> & Sendable)? = {
             nil
         },
+        terminal: TerminalInfo = .none,
         transport: TransportOptions = TransportOptions()
     ) {
         self.environment = environment
         self.clock = clock
         self.interruptions = interruptions
+        self.terminal = terminal
         self.transport = transport
     }
 
     /// Resolves the cluster, runs the coordinator with progress on `diagnostics`, and reports.
     public func run(_ request: GateRequest, diagnostics: any DiagnosticSink) async throws -> GateReport {
-        var environment = environment { diagnostics.line("rollout-status: \($0)") }
+        let clock = clock
+        let display = ProgressDisplay(
+            style: ProgressDisplay.style(for: request.verbosity, terminal: terminal),
+            sink: diagnostics,
+            startedAt: clock.now
+        )
+        var environment = environment { display.line("rollout-status: \($0)") }
         let health = WatchHealthRecord()
         environment.watchHealth = { health.record($0) }
         var transport = transport
@@ -76,22 +87,24 @@ public struct CoordinatorGateRunner: GateRunner {
             transport: transport
         )
         let targets = request.targets(contextNamespace: configuration.namespace)
-        let showProgress = request.verbosity > .quiet
-        let clock = clock
         let interruptions = await interruptions()
         var outcome = try await withKubeClient(configuration, environment: environment) { client in
-            await RolloutCoordinator.run(
-                targets: targets,
-                policy: request.policy,
-                thresholds: request.thresholds,
-                source: KubeClusterSource(client: client),
-                clock: clock,
-                interruptions: interruptions,
-                progress: { event in
-                    if showProgress { diagnostics.line(UntrustedText.singleLine(event.line)) }
-                }
-            )
+            await withDiscardingTaskGroup(returning: GateOutcome.self) { group in
+                group.addTask { await display.runTicks(clock: clock) }
+                let outcome = await RolloutCoordinator.run(
+                    targets: targets,
+                    policy: request.policy,
+                    thresholds: request.thresholds,
+                    source: KubeClusterSource(client: client),
+                    clock: clock,
+                    interruptions: interruptions,
+                    progress: { display.show($0, now: clock.now) }
+                )
+                group.cancelAll()
+                return outcome
+            }
         }
+        display.finish(now: clock.now)
         if case .deadlinePassed = outcome.ending, let (watch, error) = health.failing {
             // The deadline passed while the API server was not answering: the rollout may well have been
             // done; what the pipeline must hear is that the cluster could not be read (exit 4).

@@ -8,12 +8,33 @@ import Yams
 ///
 /// It assigns `uid-N`, one global resourceVersion counter, `creationTimestamp` (whole seconds), and
 /// `metadata.generation` for apps and batch objects (1 on create, +1 when `spec` changes), as the
-/// simulator's real store does; objects are indexed by kind so listing stays cheap.
+/// simulator's real store does; objects are indexed by kind so listing stays cheap. It keeps a change
+/// feed as the real store does (the model follows it), unless `keepsChangeFeed` is off, which makes the
+/// model list everything instead.
 struct InMemoryCluster: ClusterSnapshot {
     private(set) var byKind: [String: [ObjectKey: JSONValue]] = [:]
     private(set) var logs: [String: (current: String, previous: String?)] = [:]
     private var uidCounter = 0
     private(set) var resourceVersion = 100
+    /// Every change per kind, with its resourceVersion, oldest first.
+    private var feed: [String: [(revision: Int, change: SnapshotChange)]] = [:]
+    /// Whether the model may read the change feed.
+    var keepsChangeFeed = true
+
+    var revision: Int64? { keepsChangeFeed ? Int64(resourceVersion) : nil }
+
+    func changes(kind: String, after revision: Int64) -> [SnapshotChange]? {
+        guard keepsChangeFeed else { return nil }
+        counters.feedReads += 1
+        let entries = feed[kind] ?? []
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].revision <= Int(revision) { low = middle + 1 } else { high = middle }
+        }
+        return entries[low...].map(\.change)
+    }
 
     init(objects: [JSONValue] = []) {
         for object in objects { apply(.upsert(object), at: Date(timeIntervalSince1970: 0)) }
@@ -37,6 +58,7 @@ struct InMemoryCluster: ClusterSnapshot {
     private final class Counters: @unchecked Sendable {
         var lookups = 0
         var listings = 0
+        var feedReads = 0
     }
     private func countLookup() { counters.lookups += 1 }
     private func countListing() { counters.listings += 1 }
@@ -44,9 +66,13 @@ struct InMemoryCluster: ClusterSnapshot {
     /// Lookups and listings since the last `resetCounters()`.
     var counted: (lookups: Int, listings: Int) { (counters.lookups, counters.listings) }
 
+    /// Reads of the change feed (one per kind per call) since the last `resetCounters()`.
+    var feedReads: Int { counters.feedReads }
+
     func resetCounters() {
         counters.lookups = 0
         counters.listings = 0
+        counters.feedReads = 0
     }
 
     mutating func apply(_ write: ClusterWrite, at now: Date) {
@@ -77,10 +103,15 @@ struct InMemoryCluster: ClusterSnapshot {
                 if versioned { object.set(["metadata", "generation"], 1) }
             }
             object.set(["metadata", "resourceVersion"], .string(String(resourceVersion)))
+            let type: ChangeType = byKind[kind]?[key] == nil ? .added : .modified
             byKind[kind, default: [:]][key] = object
+            feed[kind, default: []].append((resourceVersion, SnapshotChange(type: type, object: object)))
         case .delete(let kind, let namespace, let name):
+            let key = ObjectKey(kind: kind, namespace: namespace, name: name)
+            guard let existing = byKind[kind]?[key] else { return }
             resourceVersion += 1
-            byKind[kind]?[ObjectKey(kind: kind, namespace: namespace, name: name)] = nil
+            byKind[kind]?[key] = nil
+            feed[kind, default: []].append((resourceVersion, SnapshotChange(type: .deleted, object: existing)))
         case .setLog(let namespace, let pod, let container, let current, let previous):
             logs["\(namespace)/\(pod)/\(container)"] = (current, previous)
         }

@@ -183,11 +183,23 @@ import Yams
 
     @Test func oomKilled() throws {
         var driver = try Self.driver("resource-limits-oom.yaml")
+        driver.recording = true
         driver.run(for: 10)
         let reasons = driver.cluster.all("Pod").compactMap {
             $0.containerStatus()?[path: ["lastState", "terminated", "reason"]]?.stringValue
         }
         #expect(reasons == ["OOMKilled", "OOMKilled"])
+        // Killed while starting up: no pod is ever ready, so the rollout never completes before the
+        // gate sees the OOM kills (the scenario demonstrates resource-limits-exceeded, not a pass).
+        for cluster in driver.history {
+            for pod in cluster.all("Pod") {
+                #expect(pod.containerStatus()?["ready"]?.boolValue != true, "\(pod.metaName) became ready")
+            }
+            let deployment = try Self.deployment(cluster, "cache")
+            #expect(
+                KubectlRolloutStatus.deployment(deployment) != .done("deployment \"cache\" successfully rolled out")
+            )
+        }
     }
 
     @Test func initContainerCrashLoops() throws {

@@ -208,19 +208,26 @@ extension ControlPlane {
         emitEvents(life.events, for: pod, record: &record, upTo: now, node: facts.nodeName, workspace: &workspace)
     }
 
-    /// Writes each container's log when a new instance has started since the last write.
+    /// Writes each container's log when a new instance has started, or the current one has stopped,
+    /// since the last write.
+    ///
+    /// An instance's last lines (its crash) are written in the same transaction that shows it
+    /// terminated, as a container runtime's log file holds them by the time the kubelet reports the exit:
+    /// a client that reads the log on seeing the termination finds the crash in it.
     mutating func writeLogs(_ life: PodLifeState, pod: JSONValue, record: inout PodRecord, workspace: inout Workspace) {
         let statuses = life.initContainerStatuses + life.containerStatuses
         for status in statuses {
             let name = status.facts.name
             let starts = life.instanceStarts[name] ?? []
             guard let current = status.segment.currentInstance, current < starts.count else { continue }
-            let signature = current * 2 + (status.segment.previousInstance == nil ? 0 : 1)
+            let running = isRunning(status.segment)
+            // Which instances `logs` and `logs --previous` serve, and whether the current one still runs.
+            let previous = (status.segment.previousInstance ?? -1) + 1
+            let signature = ((current * (KubeletTiming.maxInstances + 1) + previous) * 2) + (running ? 0 : 1)
             if record.loggedInstances[name] == signature + 1 { continue }
             record.loggedInstances[name] = signature + 1
             let failing = name == (record.behaviour?.container ?? life.containerStatuses.first?.facts.name)
             let behaviour = failing ? (record.behaviour ?? configuration.defaultBehaviour) : PodBehaviour.healthy
-            let running = isRunning(status.segment)
             func text(_ instance: Int) -> String {
                 ContainerOutput.text(
                     behaviour: behaviour,

@@ -22,6 +22,13 @@ enum KubeTimestamp {
         return civil(whole) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
     }
 
+    /// `2026-11-25T15:20:03.123456Z` for nanoseconds since the epoch, truncated to microseconds.
+    static func micro(nanoseconds: Int64) -> String {
+        let whole = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
+        let fraction = String((nanoseconds - whole * 1_000_000_000) / 1_000)
+        return civil(whole) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
+    }
+
     /// The instant `text` names, for the RFC 3339 shapes above (any number of fraction digits).
     static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
