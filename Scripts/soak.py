@@ -15,7 +15,7 @@ What it does (not part of CI; issue 7 asks for one 30-minute run before a releas
   process lives through every fault for the whole run, its RSS is sampled every 10 s, and at the end
   its verdict must be `timeout` (exit 2): still progressing, which is the truth;
 - in rounds, changes the image of the three Deployments (every third round to an image whose pods
-  crash-loop) and runs a fresh *pipeline* gate `-n shop -l tier=soak --timeout 180s`, whose verdict
+  crash-loop) and runs a fresh *pipeline* gate `-n shop -l tier=soak --timeout 600s`, whose verdict
   must be exit 0 (healthy image) or exit 1 with error.code process-crashing (broken image);
 - meanwhile injects a fault every 2-5 s through kube-sim's /sim/ endpoints: watch streams closed,
   cut mid-line or stalled, history expired (410 on resume), 429 with Retry-After and 503 bursts on
@@ -68,6 +68,12 @@ workloads:
 """
 
 DEPLOYMENTS = ["web", "api", "worker"]
+
+# A stalled watch (headers, then silence) is only found by the gate's idle limit, 120 s, which must stay
+# above kube-apiserver's bookmark interval (about a minute). With a stall among the faults every few
+# minutes, one round can lose a watch to two stalls in a row: 180 s (the first soak run) timed out twice
+# in 183 rounds for that reason alone. Ten minutes leaves room for four.
+ROUND_TIMEOUT_SECONDS = 600
 
 
 def rss_kib(pid):
@@ -273,8 +279,8 @@ def main(argv):
                         time.sleep(1)  # the server may be away for its 10 s outage
             report_path = out / f"round-{index:03d}.json"
             round_started = time.monotonic()
-            process = gate(bin_dir, sim.token_kubeconfig, ["-n", "shop", "-l", "tier=soak", "--timeout", "180s"],
-                           report_path)
+            process = gate(bin_dir, sim.token_kubeconfig,
+                           ["-n", "shop", "-l", "tier=soak", "--timeout", f"{ROUND_TIMEOUT_SECONDS}s"], report_path)
             peak = 0
             while process.poll() is None:
                 peak = max(peak, rss_kib(process.pid) or 0)

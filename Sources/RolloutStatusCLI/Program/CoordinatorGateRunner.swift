@@ -70,7 +70,7 @@ public struct CoordinatorGateRunner: GateRunner {
         )
         var environment = environment { display.line("rollout-status: \($0)") }
         let health = WatchHealthRecord()
-        environment.watchHealth = { health.record($0) }
+        environment.watchHealth = { health.record($0, at: clock.now) }
         var transport = transport
         if request.timeout != nil {
             // With a deadline, a watch keeps retrying an API server that went away until the deadline, not
@@ -105,7 +105,9 @@ public struct CoordinatorGateRunner: GateRunner {
             }
         }
         display.finish(now: clock.now)
-        if case .deadlinePassed = outcome.ending, let (watch, error) = health.failing {
+        if case .deadlinePassed = outcome.ending, let timeout = request.timeout,
+            let (watch, error) = health.failing(since: clock.now.addingTimeInterval(-Self.outageGrace(timeout)))
+        {
             // The deadline passed while the API server was not answering: the rollout may well have been
             // done; what the pipeline must hear is that the cluster could not be read (exit 4).
             outcome.ending = .sourceFailed(GateSourceError(watch: watch.description, underlying: error))
@@ -116,23 +118,41 @@ public struct CoordinatorGateRunner: GateRunner {
     }
 }
 
-/// Which watches are failing right now, from the client's health reports.
-final class WatchHealthRecord: Sendable {
-    private let failures = Mutex<[RequestDescription: KubeClientError]>([:])
+extension CoordinatorGateRunner {
+    /// How long a watch must have been failing at the deadline for the ending to be the API's fault: a
+    /// quarter of the time allowed, at most 30 s.
+    ///
+    /// A 503 or a reset a moment before the deadline of a rollout that was simply slow is not an outage
+    /// (the soak run found exactly that); an API server that stopped answering for a good part of the
+    /// run is.
+    static func outageGrace(_ timeout: Duration) -> TimeInterval {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        return min(30, seconds / 4)
+    }
+}
 
-    func record(_ health: WatchHealth) {
+/// Which watches are failing right now, and since when, from the client's health reports.
+final class WatchHealthRecord: Sendable {
+    private let failures = Mutex<[RequestDescription: (error: KubeClientError, since: Date)]>([:])
+
+    /// Notes a report; a watch's failing streak starts at its first failure after it last worked.
+    func record(_ health: WatchHealth, at now: Date) {
         failures.withLock { failures in
             switch health {
-            case .retrying(let request, let error): failures[request] = error
-            case .recovered(let request): failures[request] = nil
+            case .retrying(let request, let error):
+                failures[request] = (error, failures[request]?.since ?? now)
+            case .recovered(let request):
+                failures[request] = nil
             }
         }
     }
 
-    /// One failing watch and its last error, if any watch is failing.
-    var failing: (RequestDescription, KubeClientError)? {
+    /// One watch failing without a break since `instant` or earlier, and its last error, if any.
+    func failing(since instant: Date) -> (RequestDescription, KubeClientError)? {
         failures.withLock { failures in
-            failures.min { $0.key.description < $1.key.description }.map { ($0.key, $0.value) }
+            failures.filter { $0.value.since <= instant }
+                .min { $0.key.description < $1.key.description }
+                .map { ($0.key, $0.value.error) }
         }
     }
 }

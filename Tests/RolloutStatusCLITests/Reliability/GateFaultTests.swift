@@ -304,6 +304,26 @@ struct GateFaultTests {
         )
     }
 
+    @Test("a 503 burst just before the deadline of a rollout that is not done: a rollout timeout, exit 2")
+    func briefErrorsAtTheDeadline() async throws {
+        // The soak found this: a momentary 503 on one watch, seconds before the deadline of a rollout
+        // that was simply slow, turned the ending into api-unavailable. Only a watch failing for a good
+        // part of the time allowed (a quarter of it, at most 30 s) makes the deadline the API's fault.
+        let run = try await GateUnderFaults.run(
+            ["-l", "app=web", "--timeout", "40s"],
+            scenario: try FaultScenarios.rollout(readyAfter: "600s"),
+            scenarioClock: ManualClock()
+        ) { sim in
+            try await GateUnderFaults.watching(sim, atLeast: 4)
+            try await Task.sleep(for: .seconds(35))
+            sim.failNext(1_000_000, with: 503, verbs: ["watch", "list"])
+            sim.closeAllWatchStreams()
+        }
+        #expect(run.program.exitCode == .deadlineExceeded, "stderr: \(run.program.stderr.suffix(3))")
+        #expect(try run.program.report().error?.code == .rollout(.timeout))
+        #expect((run.statistics.responses[503] ?? 0) > 0, "the watches were failing at the deadline")
+    }
+
     @Test("with a deadline, an outage longer than the retry budget is waited out")
     func longOutageWithinTheDeadline() async throws {
         // Four attempts would give up after about a second; with a deadline the gate waits for it instead.
