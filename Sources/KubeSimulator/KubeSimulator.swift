@@ -72,6 +72,13 @@ public final class KubeSimulator: Sendable {
             tls.applicationProtocols =
                 configuration.http2MaxConcurrentStreams == nil ? ["http/1.1"] : ["h2", "http/1.1"]
             tls.minimumTLSVersion = .tlsv12
+            if let newest = configuration.maximumTLSVersion {
+                let versions: [KubeSimulatorConfiguration.TLSVersion: TLSVersion] = [
+                    .tls1_0: .tlsv1, .tls1_1: .tlsv11, .tls1_2: .tlsv12, .tls1_3: .tlsv13,
+                ]
+                tls.maximumTLSVersion = versions[newest]
+                if newest < .tls1_2 { tls.minimumTLSVersion = .tlsv1 }
+            }
             tlsContext = try NIOSSLContext(configuration: tls)
         }
         let port = boundPort

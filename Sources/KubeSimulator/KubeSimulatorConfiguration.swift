@@ -8,6 +8,23 @@ public struct KubeSimulatorConfiguration: Sendable {
         case http
     }
 
+    /// A TLS protocol version the server may speak.
+    public enum TLSVersion: String, Sendable, Comparable, CaseIterable {
+        /// TLS 1.0.
+        case tls1_0 = "1.0"
+        /// TLS 1.1.
+        case tls1_1 = "1.1"
+        /// TLS 1.2.
+        case tls1_2 = "1.2"
+        /// TLS 1.3.
+        case tls1_3 = "1.3"
+
+        /// Orders versions from oldest to newest.
+        public static func < (lhs: TLSVersion, rhs: TLSVersion) -> Bool {
+            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+        }
+    }
+
     /// The identity the default token, basic user and client certificate use: a cluster admin.
     public static let adminIdentity = Identity(
         user: "kube-sim-admin",
@@ -24,6 +41,11 @@ public struct KubeSimulatorConfiguration: Sendable {
     ///
     /// Default HTTPS.
     public var transport = Transport.https
+    /// The newest TLS version the server accepts; nil (the default) accepts TLS 1.2 and 1.3, as kube-apiserver.
+    ///
+    /// Set `.tls1_1` to play an outdated server that only speaks TLS 1.0 and 1.1, which a client requiring
+    /// TLS 1.2 must refuse.
+    public var maximumTLSVersion: TLSVersion?
     /// The HTTP/2 stream limit per connection, when HTTP/2 is offered; nil (the default) offers HTTP/1.1 only.
     ///
     /// kube-apiserver offers HTTP/2 (ALPN `h2`) and allows 100 concurrent streams per connection; set 100 to

@@ -25,6 +25,8 @@ public struct KubeClientEnvironment: Sendable {
     public var diagnostics: @Sendable (String) -> Void
     /// The root under which the in-cluster service-account files live (`/` in a pod).
     public var inClusterRoot: String
+    /// Told when a watch starts retrying after a failure and when it gets answers again (default: nobody).
+    public var watchHealth: @Sendable (WatchHealth) -> Void
 
     /// Creates an environment from explicit parts.
     public init(
@@ -36,7 +38,8 @@ public struct KubeClientEnvironment: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         diagnostics: @escaping @Sendable (String) -> Void = { _ in },
-        inClusterRoot: String = "/"
+        inClusterRoot: String = "/",
+        watchHealth: @escaping @Sendable (WatchHealth) -> Void = { _ in }
     ) {
         self.variables = variables
         self.homeDirectory = homeDirectory
@@ -47,6 +50,7 @@ public struct KubeClientEnvironment: Sendable {
         self.random = random
         self.diagnostics = diagnostics
         self.inClusterRoot = inClusterRoot
+        self.watchHealth = watchHealth
     }
 
     /// The real process environment, home directory, file system and clock: for the CLI's edge only.

@@ -129,9 +129,35 @@ public struct KubeClient: Sendable {
         if let tailLines = options.tailLines { query.append(("tailLines", String(tailLines))) }
         if let limitBytes = options.limitBytes { query.append(("limitBytes", String(limitBytes))) }
         let path = "/api/v1/namespaces/\(namespace)/pods/\(pod)/log"
-        let body = try await fetch(path: path, query: query, description: description)
-        return String(decoding: body.readableBytesView, as: UTF8.self)
+        // A log is read once, when a rollout failed: a throttled (429) or failing (5xx) answer is worth a
+        // few quick retries, as a watch's list would get, so the report does not lose the log that
+        // explains the failure to a passing hiccup. The caller's deadline bounds the waiting.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let body = try await fetch(path: path, query: query, description: description)
+                return String(decoding: body.readableBytesView, as: UTF8.self)
+            } catch {
+                guard attempt < Self.logAttempts,
+                    case .retryable(_, let retryAfter) = WatchStateMachine<Pod>.classify(error)
+                else { throw error }
+                let delay = configuration.transport.retry.delay(
+                    attempt: attempt,
+                    retryAfter: retryAfter,
+                    random: environment.random()
+                )
+                do {
+                    try await environment.clock.sleep(for: delay)
+                } catch {
+                    throw .cancelled
+                }
+            }
+        }
     }
+
+    /// How many times a log is requested before its error is reported.
+    static let logAttempts = 4
 
     /// Watches a collection: list, then watch from the list's resourceVersion, recovering from closed, stalled and
     /// broken streams, expired versions (relist and emit the difference), throttling and server errors.

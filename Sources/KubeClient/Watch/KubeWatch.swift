@@ -37,6 +37,8 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
         private var stream: OpenStream?
         private let decoder = JSONDecoder()
         private let description: RequestDescription
+        /// Whether the last request or stream failed; the next success reports the watch recovered.
+        private var failing = false
 
         init(watch: KubeWatch) {
             self.watch = watch
@@ -83,6 +85,7 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
                             options: watch.options,
                             continueToken: token
                         )
+                        recovered()
                         apply(
                             machine.listPage(
                                 items: page.items,
@@ -96,6 +99,7 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
                 case .request(.watch(let resourceVersion)):
                     do {
                         stream = try await open(from: resourceVersion)
+                        recovered()
                         apply(machine.streamOpened())
                     } catch {
                         try recover(from: error)
@@ -120,7 +124,16 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
                 // A person watching a gate wants to know why it paused; clean stream ends stay silent.
                 let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
                 environment.diagnostics("\(error); retrying in \(String(format: "%.1f", seconds)) s")
+                failing = true
+                environment.watchHealth(.retrying(description, error))
             }
+        }
+
+        /// A request was answered: if the watch was failing, it is healthy again.
+        private mutating func recovered() {
+            guard failing else { return }
+            failing = false
+            watch.client.environment.watchHealth(.recovered(description))
         }
 
         private func open(from resourceVersion: String) async throws(KubeClientError) -> OpenStream {

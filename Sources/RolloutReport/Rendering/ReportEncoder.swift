@@ -26,8 +26,9 @@ public struct ReportEncoder: Sendable {
 
     /// Re-indents compact JSON: a newline and two spaces per level after `{`, `[` and `,`; `: ` after keys.
     ///
-    /// Works on the bytes: strings are copied untouched (their escapes included), so the text of logs
-    /// and messages is exactly what the encoder wrote.
+    /// Works on the bytes: strings are copied as the encoder wrote them (their escapes included), except
+    /// that characters which steer a terminal or reorder text are written as `\\uXXXX` escapes too (see
+    /// `terminalControl(in:at:)`), so a JSON reader gets the same text back.
     static func indented(_ compact: Data) -> Data {
         let bytes = [UInt8](compact)
         var output = [UInt8]()
@@ -43,6 +44,13 @@ public struct ReportEncoder: Sendable {
         while index < bytes.count {
             let byte = bytes[index]
             if inString {
+                if !escaped, let (scalar, length) = Self.terminalControl(in: bytes, at: index) {
+                    output.append(contentsOf: Array("\\u".utf8))
+                    let hex = String(scalar, radix: 16)
+                    output.append(contentsOf: Array((String(repeating: "0", count: 4 - hex.count) + hex).utf8))
+                    index += length
+                    continue
+                }
                 output.append(byte)
                 if escaped {
                     escaped = false
@@ -87,5 +95,32 @@ public struct ReportEncoder: Sendable {
             index += 1
         }
         return Data(output)
+    }
+
+    /// The scalar and UTF-8 length of a character at `index` that JSON allows raw but a terminal or a log
+    /// viewer acts on: DEL, the C1 controls (U+0080–U+009F, among them the one-byte CSI U+009B), the
+    /// Arabic letter mark, the left-to-right and right-to-left marks, the line and paragraph separators,
+    /// and the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+    ///
+    /// The report is printed on stdout, which CI systems show as the job's log; the encoder already
+    /// escapes the C0 controls (ESC included) as JSON requires.
+    static func terminalControl(in bytes: [UInt8], at index: Int) -> (scalar: UInt32, length: Int)? {
+        let byte = bytes[index]
+        let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+        let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+        switch byte {
+        case 0x7F:
+            return (0x7F, 1)
+        case 0xC2 where (0x80...0x9F).contains(next):
+            return (UInt32(next), 2)
+        case 0xD8 where next == 0x9C:
+            return (0x061C, 2)
+        case 0xE2 where next == 0x80 && ([0x8E, 0x8F, 0xA8, 0xA9] + Array(0xAA...0xAE)).contains(third):
+            return (0x2000 + UInt32(third - 0x80), 3)
+        case 0xE2 where next == 0x81 && (0xA6...0xA9).contains(third):
+            return (0x2040 + UInt32(third - 0x80), 3)
+        default:
+            return nil
+        }
     }
 }

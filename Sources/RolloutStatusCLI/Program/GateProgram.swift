@@ -142,6 +142,11 @@ public struct GateProgram: Sendable {
                 }
             }
             let report = try await runner.run(request, diagnostics: standardError)
+            if let error = report.error, error.type == .program, report.interruptedBy == nil {
+                // A program error found while watching (credentials refused, the API server gone) gets
+                // the same one line as one found before the run.
+                standardError.line(Self.errorLine(error))
+            }
             return deliver(report, invocation: invocation)
         } catch {
             return fail(with: error, invocation: invocation, started: started, skipped: skipped)
@@ -158,9 +163,7 @@ public struct GateProgram: Sendable {
         skipped: [SkippedObject] = []
     ) -> GateExitCode {
         let (reportError, _) = ErrorPresentation.classify(error)
-        standardError.line(
-            "rollout-status: \(reportError.code.rawValue): \(UntrustedText.singleLine(reportError.message))"
-        )
+        standardError.line(Self.errorLine(reportError))
         let report = GateReport(
             timing: started.timing(wallClock: wallClock),
             results: [],
@@ -168,6 +171,11 @@ public struct GateProgram: Sendable {
             conclusion: .error(reportError)
         )
         return deliver(report, invocation: invocation)
+    }
+
+    /// `rollout-status: CODE: sentence`, one line whatever the message holds (server text included).
+    static func errorLine(_ error: ReportError) -> String {
+        "rollout-status: \(error.code.rawValue): \(UntrustedText.singleLine(error.message))"
     }
 
     /// Prints the report on stdout, writes the requested files, annotates GitHub Actions; returns the code.
