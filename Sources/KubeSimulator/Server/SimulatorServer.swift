@@ -160,7 +160,7 @@ final class SimulatorServer: Sendable {
                         ) { stream in
                             stream.eventLoop.makeCompletedFuture {
                                 try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                                return try HTTPExchangeChannel(wrappingChannelSynchronously: stream)
+                                return try Self.exchangeChannel(stream)
                             }
                         }
                         return (connection as any Channel, multiplexer)
@@ -182,7 +182,17 @@ final class SimulatorServer: Sendable {
             withPipeliningAssistance: false,
             withErrorHandling: true
         )
-        return try HTTPExchangeChannel(wrappingChannelSynchronously: channel)
+        return try exchangeChannel(channel)
+    }
+
+    /// Wraps a connection or an HTTP/2 stream so that, if it is dropped unserved, it closes itself.
+    ///
+    /// When the server stops, connections and HTTP/2 streams already accepted but not yet taken from
+    /// their inbound sequence are discarded with it. The non-deprecated initializer's writer traps when
+    /// deinitialized unfinished (a gate killed mid-run while the simulator stopped crashed the test
+    /// process that way); this one finishes its writer and closes the channel on deinit instead.
+    private static func exchangeChannel(_ channel: any Channel) throws -> HTTPExchangeChannel {
+        try HTTPExchangeChannel(synchronouslyWrapping: channel)
     }
 
     /// Serves until cancelled: accepts connections, and after a "go away" waits and listens again on the
