@@ -86,7 +86,7 @@ struct AtomicReportFileTests {
         let result = try await GateProcess.run(
             [
                 "-f", "-o", trace.path, "-e", "trace=openat,open,creat,rename,renameat,renameat2,truncate,ftruncate",
-                try GateBinary.url().path, "-l", "app=web", "--kubeconfig",
+                try BinaryTests.binary().path, "-l", "app=web", "--kubeconfig",
                 directory.appendingPathComponent("none").path,
                 "--report-file", report.path, "--junit", junit.path,
             ],

@@ -56,7 +56,7 @@ final class GateProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stdout").path, contents: nil)
         _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr").path, contents: nil)
         process = Process()
-        process.executableURL = try executable ?? GateBinary.url()
+        process.executableURL = try executable ?? BinaryTests.binary()
         process.arguments = arguments
         process.environment = environment
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
@@ -145,26 +145,6 @@ final class GateProcess: @unchecked Sendable {
         )
         try process.start()
         return try await process.wait()
-    }
-}
-
-/// Where the built binary is.
-enum GateBinary {
-    /// The executable sits next to the test bundle in the build folder.
-    static func url() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("rollout-status")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw NotBuilt(searchedFrom: bundle.path)
-    }
-
-    struct NotBuilt: Error, CustomStringConvertible {
-        var searchedFrom: String
-        var description: String { "rollout-status is not built next to \(searchedFrom); run swift build first" }
     }
 }
 
