@@ -76,6 +76,33 @@ DEPLOYMENTS = ["web", "api", "worker"]
 ROUND_TIMEOUT_SECONDS = 600
 
 
+# A broken round ends within seconds; one still running after this long gets the cluster's state recorded.
+SNAPSHOT_AFTER_SECONDS = 60
+
+
+def cluster_snapshot(sim, seconds):
+    """What kube-sim shows at this moment: each pod's containers (state, restarts) in namespace shop."""
+    try:
+        pods = sim.request("GET", "/api/v1/namespaces/shop/pods", token="sim-token")["items"]
+    except (OSError, ValueError) as error:
+        return {"seconds": round(seconds, 1), "error": str(error)}
+    summary = []
+    for pod in pods:
+        statuses = (pod.get("status") or {}).get("containerStatuses") or []
+        summary.append({
+            "pod": pod["metadata"]["name"], "resourceVersion": pod["metadata"].get("resourceVersion"),
+            "image": pod["spec"]["containers"][0].get("image"),
+            "containers": [{"name": c.get("name"), "restartCount": c.get("restartCount"),
+                            "state": c.get("state")} for c in statuses]})
+    try:
+        deployments = sim.request("GET", "/apis/apps/v1/namespaces/shop/deployments", token="sim-token")["items"]
+    except (OSError, ValueError) as error:
+        deployments = [{"error": str(error)}]
+    workloads = [{"name": d.get("metadata", {}).get("name"), "generation": d.get("metadata", {}).get("generation"),
+                  "status": d.get("status")} for d in deployments]
+    return {"seconds": round(seconds, 1), "pods": summary, "deployments": workloads}
+
+
 def rss_kib(pid):
     """Resident set size of a process in KiB, from /proc."""
     try:
@@ -142,6 +169,7 @@ class FaultInjector(threading.Thread):
         self.outage_every = outage_every
         self.stopping = threading.Event()
         self.counts = {}
+        self.log = []  # (seconds since the injector started, fault), for reading a wrong round against
         self.outages = 0
         self.errors = 0
 
@@ -176,12 +204,14 @@ class FaultInjector(threading.Thread):
                 if time.monotonic() >= next_outage:
                     self.sim.request("POST", "/sim/go-away?seconds=10")
                     self.outages += 1
+                    self.log.append((round(time.monotonic() - started, 1), "outage"))
                     next_outage += self.outage_every
                     self.stopping.wait(12)
                     continue
                 kind = self.random.choice(self.KINDS)
                 self.inject(kind)
                 self.counts[kind] = self.counts.get(kind, 0) + 1
+                self.log.append((round(time.monotonic() - started, 1), kind))
             except OSError:
                 # Refused while the server is away, or a reset: the next fault comes anyway.
                 self.errors += 1
@@ -200,9 +230,21 @@ class Gate:
                    "--report-file", str(report_path)] + arguments
         self.stdout_path = report_path.with_suffix(".stdout")
         self.stderr_path = report_path.with_suffix(".stderr")
-        with open(self.stdout_path, "w") as stdout, open(self.stderr_path, "w") as stderr:
-            self.process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
+        started = time.monotonic()
+        with open(self.stdout_path, "w") as stdout:
+            self.process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True)
         self.pid = self.process.pid
+
+        def copy_stderr():
+            # Each line with the seconds since the gate started, to read it against the fault log; a thread
+            # drains the pipe at once, so a gate printing many retry lines never blocks on it.
+            with open(self.stderr_path, "w") as stderr:
+                for line in self.process.stderr:
+                    stderr.write(f"{time.monotonic() - started:7.1f} {line}")
+                    stderr.flush()
+
+        self.stderr_copier = threading.Thread(target=copy_stderr, daemon=True)
+        self.stderr_copier.start()
 
     def poll(self):
         return self.process.poll()
@@ -214,6 +256,7 @@ class Gate:
     def communicate(self, timeout=None):
         """Waits for the exit; returns (stdout, stderr) as text and removes the files."""
         self.process.wait(timeout=timeout)
+        self.stderr_copier.join(timeout=10)
         stdout, stderr = self.stdout_path.read_text(), self.stderr_path.read_text()
         self.stdout_path.unlink(missing_ok=True)
         self.stderr_path.unlink(missing_ok=True)
@@ -282,8 +325,15 @@ def main(argv):
             process = gate(bin_dir, sim.token_kubeconfig,
                            ["-n", "shop", "-l", "tier=soak", "--timeout", f"{ROUND_TIMEOUT_SECONDS}s"], report_path)
             peak = 0
+            snapshot_at = round_started + SNAPSHOT_AFTER_SECONDS
+            snapshots = []
             while process.poll() is None:
                 peak = max(peak, rss_kib(process.pid) or 0)
+                if time.monotonic() >= snapshot_at:
+                    # A round this long is likely wrong: keep what the cluster really shows, to tell a stuck
+                    # simulator from a gate whose view stopped following it.
+                    snapshots.append(cluster_snapshot(sim, time.monotonic() - round_started))
+                    snapshot_at += SNAPSHOT_AFTER_SECONDS
                 time.sleep(0.2)
             stdout, stderr = process.communicate()
             seconds = time.monotonic() - round_started
@@ -294,7 +344,8 @@ def main(argv):
             code = (report.get("error") or {}).get("code")
             expected = (1, "process-crashing") if broken else (0, None)
             right = (process.returncode, code) == expected
-            rounds.append({"round": index, "broken": broken, "exit": process.returncode, "code": code,
+            rounds.append({"round": index, "startedAt": round(round_started - started, 1), "broken": broken,
+                           "exit": process.returncode, "code": code,
                            "right": right, "seconds": round(seconds, 1), "peakRssKiB": peak})
             marker = "ok " if right else "WRONG"
             print(f"soak: {marker} round {index:3d} {'broken ' if broken else 'healthy'} exit {process.returncode} "
@@ -302,6 +353,9 @@ def main(argv):
                   f"observer {(samples[-1][1] or 0) / 1024 if samples else 0:6.1f} MiB", flush=True)
             if not right:
                 (out / f"round-{index:03d}.stderr").write_text(stderr)
+                snapshots.append(cluster_snapshot(sim, time.monotonic() - round_started))
+            if snapshots:
+                (out / f"round-{index:03d}-cluster.json").write_text(json.dumps(snapshots, indent=1))
     finally:
         faults.stop()
         stop_sampling.set()
@@ -333,6 +387,7 @@ def main(argv):
         "samples": samples,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    (out / "faults.log").write_text("".join(f"{seconds} {kind}\n" for seconds, kind in faults.log))
     rss_ok = drift is not None and drift <= 0.10 and low >= -0.10
     passed = not wrong and observer_right and rss_ok
     def mib(kib):

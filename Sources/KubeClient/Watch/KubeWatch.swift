@@ -123,9 +123,21 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
             if case .wait(let delay) = step {
                 // A person watching a gate wants to know why it paused; clean stream ends stay silent.
                 let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-                environment.diagnostics("\(error); retrying in \(String(format: "%.1f", seconds)) s")
+                environment.diagnostics(
+                    "\(Self.retryMessage(error, description)); retrying in \(String(format: "%.1f", seconds)) s"
+                )
                 failing = true
                 environment.watchHealth(.retrying(description, error))
+            }
+        }
+
+        /// The retry line for `error`: connection-level errors name the server but not the request, so the
+        /// watch is named first (with several watches retrying at once, a person must see which one).
+        static func retryMessage(_ error: KubeClientError, _ description: RequestDescription) -> String {
+            switch error {
+            case .unreachable(_, let detail): "\(description) cannot reach the server (\(detail))"
+            case .tlsHandshake, .tlsVerification: "\(description): \(error)"
+            default: error.description
             }
         }
 

@@ -253,7 +253,12 @@ struct GateFaultTests {
             try await GateUnderFaults.drive(clock) { _ in }
         }
         try Self.expectSuccess(run)
-        #expect(run.program.stderr.contains { $0.contains("unreachable") && $0.contains("retrying in") })
+        // Each retry line names its watch, so a person can tell which of several retrying watches it is.
+        #expect(
+            run.program.stderr.contains {
+                $0.contains("watch ") && $0.contains("cannot reach the server") && $0.contains("retrying in")
+            }
+        )
     }
 
     @Test("the API server goes away for good, no deadline: api-unavailable, exit 4, once the retries run out")
