@@ -43,6 +43,8 @@ import time
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# Every time in the soak's logs (faults.log, kube-sim's request log, rounds in summary.json) counts from here.
+ORIGIN = time.monotonic()
 
 SCENARIO = """\
 name: soak
@@ -118,14 +120,23 @@ def rss_kib(pid):
 class Simulator:
     """kube-sim serve in its own process, and its API and /sim/ endpoints over HTTPS."""
 
-    def __init__(self, bin_dir, work):
+    def __init__(self, bin_dir, work, request_log=False):
         self.scenario = work / "soak-scenario.yaml"
         self.scenario.write_text(SCENARIO)
         self.kubeconfig = work / "kubeconfig"
         self.process = subprocess.Popen(
             [str(bin_dir / "kube-sim"), "serve", "--scenario", str(self.scenario),
-             "--kubeconfig-out", str(self.kubeconfig)],
-            stdout=subprocess.PIPE, stderr=open(work / "kube-sim.stderr", "w"), text=True)
+             "--kubeconfig-out", str(self.kubeconfig)] + (["--verbose"] if request_log else []),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def copy_stderr():
+            # With --sim-request-log one line per request, stamped with the seconds since ORIGIN like faults.log.
+            with open(work / "kube-sim.stderr", "w") as stderr:
+                for line in self.process.stderr:
+                    stderr.write(f"{time.monotonic() - ORIGIN:8.1f} {line}")
+                    stderr.flush()
+
+        threading.Thread(target=copy_stderr, daemon=True).start()
         line = self.process.stdout.readline().strip()
         if not line.startswith("READY "):
             raise RuntimeError(f"kube-sim did not start: {line!r}")
@@ -162,16 +173,22 @@ class FaultInjector(threading.Thread):
 
     KINDS = ["close", "drop", "stall", "expire", "503", "429", "log503"]
 
-    def __init__(self, sim, seed, outage_every):
+    def __init__(self, sim, seed, outage_every, log_path=None):
         super().__init__(daemon=True)
         self.sim = sim
         self.random = random.Random(seed)
         self.outage_every = outage_every
         self.stopping = threading.Event()
         self.counts = {}
-        self.log = []  # (seconds since the injector started, fault), for reading a wrong round against
+        # Each fault with the seconds since ORIGIN, written as it happens, to read a slow or wrong round against.
+        self.log_file = open(log_path, "w") if log_path else None
         self.outages = 0
         self.errors = 0
+
+    def note(self, kind):
+        if self.log_file:
+            self.log_file.write(f"{time.monotonic() - ORIGIN:8.1f} {kind}\n")
+            self.log_file.flush()
 
     def inject(self, kind):
         sim = self.sim
@@ -204,14 +221,14 @@ class FaultInjector(threading.Thread):
                 if time.monotonic() >= next_outage:
                     self.sim.request("POST", "/sim/go-away?seconds=10")
                     self.outages += 1
-                    self.log.append((round(time.monotonic() - started, 1), "outage"))
+                    self.note("outage")
                     next_outage += self.outage_every
                     self.stopping.wait(12)
                     continue
                 kind = self.random.choice(self.KINDS)
                 self.inject(kind)
                 self.counts[kind] = self.counts.get(kind, 0) + 1
-                self.log.append((round(time.monotonic() - started, 1), kind))
+                self.note(kind)
             except OSError:
                 # Refused while the server is away, or a reset: the next fault comes anyway.
                 self.errors += 1
@@ -275,6 +292,8 @@ def main(argv):
     parser.add_argument("--bin-dir", default=None, help="where rollout-status and kube-sim are (swift build --show-bin-path)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=None, help="where to keep reports and summary.json")
+    parser.add_argument("--sim-request-log", action="store_true",
+                        help="kube-sim logs every request to kube-sim.stderr (to read a slow round against)")
     options = parser.parse_args(argv[1:])
 
     bin_dir = pathlib.Path(options.bin_dir or subprocess.run(
@@ -290,8 +309,8 @@ def main(argv):
     print(f"soak: {options.minutes:g} min, warm-up {options.warmup_minutes:g} min, binaries {bin_dir}, output {out}",
           flush=True)
 
-    sim = Simulator(bin_dir, out)
-    faults = FaultInjector(sim, options.seed, options.outage_every_minutes * 60)
+    sim = Simulator(bin_dir, out, request_log=options.sim_request_log)
+    faults = FaultInjector(sim, options.seed, options.outage_every_minutes * 60, log_path=out / "faults.log")
     observer = gate(bin_dir, sim.token_kubeconfig,
                     ["-n", "soak-observer", "-l", "app=slow", "--timeout", f"{int(duration + 60)}s"],
                     out / "observer-report.json")
@@ -344,7 +363,7 @@ def main(argv):
             code = (report.get("error") or {}).get("code")
             expected = (1, "process-crashing") if broken else (0, None)
             right = (process.returncode, code) == expected
-            rounds.append({"round": index, "startedAt": round(round_started - started, 1), "broken": broken,
+            rounds.append({"round": index, "startedAt": round(round_started - ORIGIN, 1), "broken": broken,
                            "exit": process.returncode, "code": code,
                            "right": right, "seconds": round(seconds, 1), "peakRssKiB": peak})
             marker = "ok " if right else "WRONG"
@@ -352,9 +371,10 @@ def main(argv):
                   f"{code or '-':17s} {seconds:5.1f}s gate peak RSS {peak / 1024:6.1f} MiB "
                   f"observer {(samples[-1][1] or 0) / 1024 if samples else 0:6.1f} MiB", flush=True)
             if not right:
-                (out / f"round-{index:03d}.stderr").write_text(stderr)
                 snapshots.append(cluster_snapshot(sim, time.monotonic() - round_started))
             if snapshots:
+                # Wrong or slow: keep what the gate said, to read against faults.log and the cluster's state.
+                (out / f"round-{index:03d}.stderr").write_text(stderr)
                 (out / f"round-{index:03d}-cluster.json").write_text(json.dumps(snapshots, indent=1))
     finally:
         faults.stop()
@@ -385,9 +405,9 @@ def main(argv):
         "faults": faults.counts, "outages": faults.outages, "faultRequestsRefused": faults.errors,
         "kubeSimRssKiB": {"first": samples[0][2], "last": samples[-1][2]} if samples else None,
         "samples": samples,
+        "roundLog": rounds,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    (out / "faults.log").write_text("".join(f"{seconds} {kind}\n" for seconds, kind in faults.log))
     rss_ok = drift is not None and drift <= 0.10 and low >= -0.10
     passed = not wrong and observer_right and rss_ok
     def mib(kib):

@@ -198,6 +198,27 @@ struct WatchStateMachineTests {
         #expect(steps[3].contains("failed 4 times in a row"))
     }
 
+    @Test("a stream that stalled relists: it may have lost events silently, and a resumed watch may stall again")
+    func stalledStreamRelists() {
+        var machine = Self.watching()
+        _ = machine.event(.modified(Thing("a", rv: 11, value: 1)))
+        let stalled = KubeClientError.timeout(request: request, detail: "no data received within the idle limit")
+        #expect(machine.failed(Machine.classify(stalled), random: 1).step == "wait 0.1 seconds")
+        #expect(machine.delayElapsed().step == "list -")
+        // The list shows what the stalled stream never delivered, as changes to the consumer's view.
+        let relisted = machine.listPage(
+            items: [Thing("a", rv: 15, value: 2), Thing("c", rv: 16)],
+            resourceVersion: "16",
+            continueToken: nil
+        )
+        #expect(relisted.summaries == ["modified a@15", "added c@16", "deleted b@6"])
+        #expect(relisted.step == "watch 16")
+        // Other transient failures resume the watch from the last version, as before.
+        _ = machine.streamOpened()
+        #expect(machine.failed(Machine.classify(apiError(503)), random: 1).step == "wait 0.1 seconds")
+        #expect(machine.delayElapsed().step == "watch 16")
+    }
+
     @Test("a delivered event resets the retry budget")
     func successResets() {
         var machine = Self.watching()

@@ -7,8 +7,9 @@ import KubeModel
 /// - a cleanly closed stream resumes from the last resourceVersion seen (events or bookmarks);
 /// - 410 Gone (an expired resourceVersion, as an HTTP status or an `ERROR` event) relists and emits the
 ///   difference between the view and the new list as synthesised added/modified/deleted updates;
-/// - throttling, server errors and broken or stalled connections wait (Retry-After, else jittered
-///   exponential backoff) and resume; too many failures in a row give up with the last error;
+/// - throttling, server errors and broken connections wait (Retry-After, else jittered exponential
+///   backoff) and resume; a stalled stream or request (the idle limit passed) waits and relists;
+///   too many failures in a row give up with the last error;
 /// - events already in the view at the same resourceVersion are dropped, so nothing is delivered twice.
 public struct WatchStateMachine<Object: KubeObject>: Sendable {
     /// A request the shell must make.
@@ -224,8 +225,12 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
                     )
                 )
             }
+            // A stall (nothing arrived within the idle limit) relists instead of resuming: whatever stalled the
+            // stream may stall the next one too, while a list shows the current state at once, so a chain of
+            // stalls costs the consumer one idle limit of blindness each, not all of them.
+            let stalled = if case .timeout = error { true } else { false }
             let resume: Request =
-                if hasSynced, let resourceVersion { .watch(resourceVersion: resourceVersion) } else {
+                if hasSynced, !stalled, let resourceVersion { .watch(resourceVersion: resourceVersion) } else {
                     .list(continueToken: nil)
                 }
             phase = .waiting(resume: resume)

@@ -462,8 +462,9 @@ final class SimulatorServer: Sendable {
             case .drop:
                 dropping = true
             case .stall:
+                // Logged when the silence starts: a stalled request never completes on its own.
+                log(head, status: 200, user: identity.user, started: started, note: "stalled by a fault")
                 try await writer.stall(watch: requestClass.verb == "watch")
-                log(head, status: 200, user: identity.user, started: started)
                 return false
             }
         }
@@ -490,12 +491,19 @@ final class SimulatorServer: Sendable {
         }
     }
 
-    private func log(_ head: HTTPRequestHead, status: Int, user: String, started: ContinuousClock.Instant) {
+    private func log(
+        _ head: HTTPRequestHead,
+        status: Int,
+        user: String,
+        started: ContinuousClock.Instant,
+        note: String? = nil
+    ) {
         guard let requestLog = settings.requestLog else { return }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         requestLog(
             "\(head.method.rawValue) \(head.uri) \(status) user=\(user) \(String(format: "%.1f", milliseconds))ms"
+                + (note.map { " (\($0))" } ?? "")
         )
     }
 

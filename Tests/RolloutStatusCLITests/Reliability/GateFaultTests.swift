@@ -121,7 +121,7 @@ struct GateFaultTests {
         #expect(run.statistics.requests(verb: "list") >= 20, "relists after the 410s: \(run.statistics.requests)")
     }
 
-    @Test("a stalled stream (headers, then silence) is found by the idle limit and reopened")
+    @Test("a stalled stream (headers, then silence) is found by the idle limit and listed again")
     func stalledStream() async throws {
         let clock = ManualClock()
         let run = try await GateUnderFaults.run(
@@ -136,8 +136,29 @@ struct GateFaultTests {
             try await GateUnderFaults.drive(clock) { _ in }
         }
         try Self.expectSuccess(run)
-        #expect(run.statistics.watchStreamsOpened > 4, "stalled streams were reopened")
+        // Four initial lists, then one for each watch the idle limit found stalled.
+        #expect(run.statistics.requests(verb: "list") > 4, "stalled watches relisted: \(run.statistics.requests)")
         #expect(run.program.stderr.contains { $0.contains("the stream stalled") })
+    }
+
+    @Test("every watch stalls again each time it reopens: each stall is followed by a list, and the gate decides")
+    func stallsInARow() async throws {
+        let clock = ManualClock()
+        let run = try await GateUnderFaults.run(
+            Self.arguments,
+            scenario: try FaultScenarios.rollout(),
+            scenarioClock: clock
+        ) {
+            sim in
+            try await GateUnderFaults.watching(sim, atLeast: 4)
+            // From here no watch stream delivers anything again: only lists show the rollout's progress.
+            sim.inject(FaultRule(action: .stall, count: 10_000, verbs: ["watch"]))
+            sim.stallAllWatchStreams()
+            try await GateUnderFaults.drive(clock) { _ in }
+        }
+        try Self.expectSuccess(run)
+        #expect(run.program.stderr.contains { $0.contains("the stream stalled") })
+        #expect(run.statistics.requests(verb: "list") > 4, "stalled watches relisted: \(run.statistics.requests)")
     }
 
     @Test("connections dropped in the middle of a JSON line, on watches and on lists")
