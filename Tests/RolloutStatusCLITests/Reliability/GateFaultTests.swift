@@ -46,6 +46,20 @@ struct GateFaultTests {
         return try #require(report.results.first?.failure, sourceLocation: sourceLocation)
     }
 
+    /// The rollout scenario on a manual clock, with `faults` breaking the simulator beside the gate.
+    static func rollout(
+        _ faults: @escaping @Sendable (SimulatedAPIServer, ManualClock) async throws -> Void
+    ) async throws -> GateUnderFaults.Run {
+        let clock = ManualClock()
+        return try await GateUnderFaults.run(
+            arguments,
+            scenario: try FaultScenarios.rollout(),
+            scenarioClock: clock
+        ) { sim in
+            try await faults(sim, clock)
+        }
+    }
+
     // MARK: Streams
 
     /// A change the gate's watches have not seen, so that a resume after `expireHistory()` is from before
@@ -61,13 +75,7 @@ struct GateFaultTests {
 
     @Test("watch streams closed every few events")
     func closedStreams() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             try await GateUnderFaults.drive(clock) { _ in sim.closeAllWatchStreams() }
         }
@@ -80,13 +88,7 @@ struct GateFaultTests {
 
     @Test("410 Expired on resume: the gate relists and still sees the rollout through")
     func expiredOnResume() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             sim.failNext(4, with: 503, verbs: ["watch"])
             sim.closeAllWatchStreams()
@@ -103,13 +105,7 @@ struct GateFaultTests {
 
     @Test("history expired again and again")
     func historyExpiredRepeatedly() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             try await GateUnderFaults.drive(clock, pause: .milliseconds(300)) { index in
                 sim.closeAllWatchStreams()
@@ -123,13 +119,7 @@ struct GateFaultTests {
 
     @Test("a stalled stream (headers, then silence) is found by the idle limit and listed again")
     func stalledStream() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             sim.stallAllWatchStreams()
             sim.inject(FaultRule(action: .stall, count: 2, verbs: ["watch"]))
@@ -143,13 +133,7 @@ struct GateFaultTests {
 
     @Test("every watch stalls again each time it reopens: each stall is followed by a list, and the gate decides")
     func stallsInARow() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             // From here no watch stream delivers anything again: only lists show the rollout's progress.
             sim.inject(FaultRule(action: .stall, count: 10_000, verbs: ["watch"]))
@@ -163,13 +147,7 @@ struct GateFaultTests {
 
     @Test("connections dropped in the middle of a JSON line, on watches and on lists")
     func droppedMidLine() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             sim.inject(FaultRule(action: .drop, count: 2, verbs: ["list"]))
             try await GateUnderFaults.watching(sim, atLeast: 4)
             sim.inject(FaultRule(action: .drop, count: 4, verbs: ["watch"]))
@@ -183,13 +161,7 @@ struct GateFaultTests {
 
     @Test("429 with Retry-After on list and watch")
     func throttled() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             sim.failNext(3, with: 429, retryAfterSeconds: 1, verbs: ["list"])
             try await GateUnderFaults.watching(sim, atLeast: 4)
             sim.failNext(4, with: 429, retryAfterSeconds: 1, verbs: ["watch"])
@@ -203,13 +175,7 @@ struct GateFaultTests {
 
     @Test("503 bursts on list and watch")
     func serverErrorBursts() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             sim.failNext(5, with: 503, verbs: ["list"])
             try await GateUnderFaults.watching(sim, atLeast: 4)
             try await GateUnderFaults.drive(clock, steps: 8, pause: .milliseconds(400)) { _ in
@@ -258,13 +224,7 @@ struct GateFaultTests {
 
     @Test("the API server goes away and comes back on the same port: the gate waits and recovers")
     func outageAndRecovery() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             sim.goAway()
             // The rollout goes on while the API server is away: the gate must catch up when it is back.
@@ -391,13 +351,7 @@ struct GateFaultTests {
 
     @Test("a 1 MB object on a watched collection and a 1 MB Warning event")
     func hugeObjects() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             let megabyte = String(repeating: "x", count: 1 << 20)
             sim.simulator.cluster.apply([
@@ -425,13 +379,7 @@ struct GateFaultTests {
 
     @Test("a burst of 10 000 watch events")
     func eventBurst() async throws {
-        let clock = ManualClock()
-        let run = try await GateUnderFaults.run(
-            Self.arguments,
-            scenario: try FaultScenarios.rollout(),
-            scenarioClock: clock
-        ) {
-            sim in
+        let run = try await Self.rollout { sim, clock in
             try await GateUnderFaults.watching(sim, atLeast: 4)
             for batch in 0..<10 {
                 sim.simulator.cluster.apply(
