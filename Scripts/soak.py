@@ -6,6 +6,7 @@ Usage (a release build, as shipped; its own scratch path so it does not disturb 
     swift build -c release --scratch-path .build-release-soak --product kube-sim
     python3 Scripts/soak.py --bin-dir "$(swift build -c release --scratch-path .build-release-soak --show-bin-path)"
         [--minutes 30] [--warmup-minutes 5] [--outage-every-minutes 5] [--seed N] [--out DIR]
+        [--sim-request-log]
 A two-minute smoke run of the script itself: --minutes 2 --warmup-minutes 0.5 --outage-every-minutes 1.
 
 What it does (not part of CI; issue 7 asks for one 30-minute run before a release):
@@ -23,7 +24,12 @@ What it does (not part of CI; issue 7 asks for one 30-minute run before a releas
   same port.
 
 It passes when every verdict is right and the observer's RSS after warm-up stays within 10 % of its
-value at the end of warm-up. It prints a summary and writes `summary.json` and every report to --out.
+value at the end of warm-up. It prints a summary and writes `summary.json` (with every round's start,
+verdict and length) and every report to --out. To explain a slow or wrong round it also keeps:
+`faults.log` (each fault with its time), the round's gate stderr with each line's time since the gate
+started (`round-NNN.stderr`), kube-sim's pods and Deployments once a minute while the round lasts
+(`round-NNN-cluster.json`), and with --sim-request-log every request kube-sim served (`kube-sim.stderr`,
+stalled ones marked). Times in faults.log, kube-sim.stderr and summary.json share one origin.
 Exit status: 0 pass, 1 fail, 2 setup problem.
 """
 import argparse
