@@ -205,6 +205,9 @@ struct WatchStateMachineTests {
         let stalled = KubeClientError.timeout(request: request, detail: "no data received within the idle limit")
         #expect(machine.failed(Machine.classify(stalled), random: 1).step == "wait 0.1 seconds")
         #expect(machine.delayElapsed().step == "list -")
+        // A list that fails for a passing reason is retried as a list, never as a resume of the stalled stream.
+        #expect(machine.failed(Machine.classify(apiError(429)), random: 1).step.hasPrefix("wait"))
+        #expect(machine.delayElapsed().step == "list -")
         // The list shows what the stalled stream never delivered, as changes to the consumer's view.
         let relisted = machine.listPage(
             items: [Thing("a", rv: 15, value: 2), Thing("c", rv: 16)],
@@ -217,6 +220,17 @@ struct WatchStateMachineTests {
         _ = machine.streamOpened()
         #expect(machine.failed(Machine.classify(apiError(503)), random: 1).step == "wait 0.1 seconds")
         #expect(machine.delayElapsed().step == "watch 16")
+    }
+
+    @Test("a relist after 410 that fails for a passing reason is retried as a list")
+    func relistRetried() {
+        var machine = Self.watching()
+        #expect(machine.failed(.expired).step == "list -")
+        #expect(machine.failed(Machine.classify(apiError(503)), random: 1).step == "wait 0.1 seconds")
+        #expect(machine.delayElapsed().step == "list -")
+        let relisted = machine.listPage(items: [Thing("a", rv: 5)], resourceVersion: "20", continueToken: nil)
+        #expect(relisted.summaries == ["deleted b@6"])
+        #expect(relisted.step == "watch 20")
     }
 
     @Test("a delivered event resets the retry budget")

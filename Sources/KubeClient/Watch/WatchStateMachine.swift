@@ -227,10 +227,15 @@ public struct WatchStateMachine<Object: KubeObject>: Sendable {
             }
             // A stall (nothing arrived within the idle limit) relists instead of resuming: whatever stalled the
             // stream may stall the next one too, while a list shows the current state at once, so a chain of
-            // stalls costs the consumer one idle limit of blindness each, not all of them.
+            // stalls costs the consumer one idle limit of blindness each, not all of them. A list that fails
+            // (a relist after a stall or a 410 included) is retried as a list: resuming the old stream instead
+            // would give up the very reason for listing.
             let stalled = if case .timeout = error { true } else { false }
+            let listing = if case .listing = phase { true } else { false }
             let resume: Request =
-                if hasSynced, !stalled, let resourceVersion { .watch(resourceVersion: resourceVersion) } else {
+                if hasSynced, !stalled, !listing, let resourceVersion {
+                    .watch(resourceVersion: resourceVersion)
+                } else {
                     .list(continueToken: nil)
                 }
             phase = .waiting(resume: resume)
