@@ -355,8 +355,8 @@ def main(argv):
             while process.poll() is None:
                 peak = max(peak, rss_kib(process.pid) or 0)
                 if time.monotonic() >= snapshot_at:
-                    # A round this long is likely wrong: keep what the cluster really shows, to tell a stuck
-                    # simulator from a gate whose view stopped following it.
+                    # A round this long has met a fault that blinds the gate (a stall, an outage): keep what the
+                    # cluster really shows, to tell a stuck simulator from a gate whose view stopped following it.
                     snapshots.append(cluster_snapshot(sim, time.monotonic() - round_started))
                     snapshot_at += SNAPSHOT_AFTER_SECONDS
                 time.sleep(0.2)
