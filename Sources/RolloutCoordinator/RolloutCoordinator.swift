@@ -243,7 +243,7 @@ public enum RolloutCoordinator {
         clock: some GateClock,
         timeout: Duration
     ) async -> FetchedDetails {
-        let giveUpAt = clock.now.addingTimeInterval(timeout.timeInterval)
+        let giveUpAt = clock.now.addingTimeInterval(timeout.seconds)
         async let log: LogCapture = {
             guard let logRequest = request.log else { return .notApplicable }
             let capture = await withDeadline(giveUpAt, clock: clock) { () async -> LogCapture in

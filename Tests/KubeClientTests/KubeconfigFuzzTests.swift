@@ -121,11 +121,7 @@ struct KubeconfigFuzzTests {
 
     @Test("alias bombs and deep nesting end quickly with an error or a configuration")
     func bombs() {
-        var laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for level in 1...9 {
-            let previous = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
-            laughs += "a\(level): &a\(level) [\(previous)]\n"
-        }
+        let laughs = InputMutator.yamlAliasBomb
         let cases = [
             laughs + "clusters: *a9\n",
             laughs

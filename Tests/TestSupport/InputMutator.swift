@@ -73,6 +73,17 @@ public struct InputMutator: Sendable {
         return bytes
     }
 
+    /// A YAML "billion laughs": anchors `a0` … `a9`, each a list of ten aliases of the one before, so `*a9`
+    /// stands for 10^10 scalars; one mapping entry per line, to be embedded in a document that aliases `*a9`.
+    public static let yamlAliasBomb: String = {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let previous = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+            text += "a\(level): &a\(level) [\(previous)]\n"
+        }
+        return text
+    }()
+
     /// Random bytes of a random length up to `maximumLength`, biased towards printable text.
     public static func randomBytes(maximumLength: Int, using random: inout SeededGenerator) -> [UInt8] {
         let count = Int.random(in: 0...maximumLength, using: &random)

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// Formats elapsed times the way Go prints durations (`40s`, `3m5s`, `1h2m3s`), as the flags read them.
 enum DurationText {
     /// Whole seconds, rounded down; negative values (clock skew) read as `0s`.

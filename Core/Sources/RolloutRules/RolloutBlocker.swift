@@ -1,3 +1,5 @@
+import KubeModel
+
 /// One thing holding a new pod back, such as a container still being created or not yet ready.
 public struct RolloutBlocker: Sendable, Hashable, CustomStringConvertible {
     /// The pod, or `nil` for a blocker of the workload itself.

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// The limits that turn a transient-looking signal into a certain failure; every one is a flag.
 ///
 /// Kubernetes retries almost everything (image pulls, crashed containers, scheduling), so "failed" means
@@ -80,14 +82,6 @@ public struct RolloutThresholds: Sendable, Hashable {
 
     /// The documented defaults.
     public static let `default` = RolloutThresholds()
-}
-
-extension Duration {
-    /// The duration in seconds, with its fraction.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }
 
 /// Whether `elapsed` seconds are past a limit: strictly longer than it, or any time at all for a zero limit.

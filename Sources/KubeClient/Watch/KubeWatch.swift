@@ -122,9 +122,8 @@ public struct KubeWatch<Object: KubeObject>: AsyncSequence, Sendable {
             apply(machine.failed(WatchStateMachine<Object>.classify(error), random: environment.random()))
             if case .wait(let delay) = step {
                 // A person watching a gate wants to know why it paused; clean stream ends stay silent.
-                let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
                 environment.diagnostics(
-                    "\(Self.retryMessage(error, description)); retrying in \(String(format: "%.1f", seconds)) s"
+                    "\(Self.retryMessage(error, description)); retrying in \(String(format: "%.1f", delay.seconds)) s"
                 )
                 failing = true
                 environment.watchHealth(.retrying(description, error))

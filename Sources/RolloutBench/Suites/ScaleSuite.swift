@@ -302,16 +302,15 @@ public struct ScaleSuite: Sendable {
                     parallelism: kubectlParallelism
                 ).whileIdle
         }
-        let seconds = Double(idle.components.seconds) + Double(idle.components.attoseconds) / 1e18
         context.log(
             "idle \(scaleCase.id): the gate sent \(gate.atSync) requests (\(gate.streams) streams open) to sync, "
-                + "then \(gate.whileIdle) in \(seconds) s idle; kubectl \(kubectlRequests.map(String.init) ?? "not run")"
+                + "then \(gate.whileIdle) in \(idle.seconds) s idle; kubectl \(kubectlRequests.map(String.init) ?? "not run")"
         )
         return IdleResult(
             scaleCase: scaleCase,
             requestsAtSync: gate.atSync,
             streamsAtSync: gate.streams,
-            idleSeconds: seconds,
+            idleSeconds: idle.seconds,
             requestsWhileIdle: gate.whileIdle,
             kubectlRequestsWhileIdle: kubectlRequests
         )

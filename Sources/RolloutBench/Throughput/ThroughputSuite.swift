@@ -39,33 +39,9 @@ public struct ThroughputSuite: Sendable {
         let events = fixture.podEventCount
         let bytesPerEvent = stream.count / events
         log("throughput: \(events) pod events per round, \(bytesPerEvent) bytes each on average")
-        var direct: [Double] = []
-        var directCPU: [Double] = []
-        for round in 0...rounds {
-            let started = MonotonicInstant.now()
-            let startedCPU = Self.processCPUSeconds()
-            try decodeAndJudge(stream)
-            let seconds = MonotonicInstant.now().seconds(since: started)
-            let cpu = Self.processCPUSeconds() - startedCPU
-            if round > 0 {
-                direct.append(Double(events) / seconds)
-                directCPU.append(Double(events) / max(cpu, 1e-6))
-            }
-        }
+        let (direct, directCPU) = try await measure(events: events) { try decodeAndJudge(stream) }
         log("throughput decode+rules: \(Self.rates(direct)) events/s, \(Self.rates(directCPU)) per CPU second")
-        var coordinated: [Double] = []
-        var coordinatedCPU: [Double] = []
-        for round in 0...rounds {
-            let started = MonotonicInstant.now()
-            let startedCPU = Self.processCPUSeconds()
-            try await throughCoordinator(stream)
-            let seconds = MonotonicInstant.now().seconds(since: started)
-            let cpu = Self.processCPUSeconds() - startedCPU
-            if round > 0 {
-                coordinated.append(Double(events) / seconds)
-                coordinatedCPU.append(Double(events) / max(cpu, 1e-6))
-            }
-        }
+        let (coordinated, coordinatedCPU) = try await measure(events: events) { try await throughCoordinator(stream) }
         log("throughput coordinator: \(Self.rates(coordinated)) events/s, \(Self.rates(coordinatedCPU)) per CPU second")
         var results: [ThroughputResult] = []
         if let distribution = Distribution(direct) {
@@ -97,6 +73,27 @@ public struct ThroughputSuite: Sendable {
             )
         }
         return results
+    }
+
+    /// Runs `round` once unmeasured, then `rounds` times; returns events per wall-clock second and per CPU second.
+    private func measure(
+        events: Int,
+        _ round: () async throws -> Void
+    ) async throws -> (perSecond: [Double], perCPUSecond: [Double]) {
+        var perSecond: [Double] = []
+        var perCPUSecond: [Double] = []
+        for index in 0...rounds {
+            let started = MonotonicInstant.now()
+            let startedCPU = Self.processCPUSeconds()
+            try await round()
+            let seconds = MonotonicInstant.now().seconds(since: started)
+            let cpu = Self.processCPUSeconds() - startedCPU
+            if index > 0 {
+                perSecond.append(Double(events) / seconds)
+                perCPUSecond.append(Double(events) / max(cpu, 1e-6))
+            }
+        }
+        return (perSecond, perCPUSecond)
     }
 
     /// The process's user plus system CPU seconds so far (`getrusage`).

@@ -177,8 +177,7 @@ public struct DecisiveMoment: Codable, Sendable, Hashable {
         let durations: [Duration?] = [thresholds.pendingDeadline, thresholds.imagePullGrace, thresholds.mountGrace]
         var seconds: [Double] = []
         for case let duration? in durations where duration > .zero {
-            let parts = duration.components
-            seconds.append(Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+            seconds.append(duration.seconds)
         }
         return seconds
     }

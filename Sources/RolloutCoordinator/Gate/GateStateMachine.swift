@@ -117,7 +117,7 @@ struct GateStateMachine: Sendable {
         self.policy = policy
         self.evaluator = evaluator
         self.startedAt = startedAt
-        self.deadline = policy.timeout.map { startedAt.addingTimeInterval($0.timeInterval) }
+        self.deadline = policy.timeout.map { startedAt.addingTimeInterval($0.seconds) }
         var seen: Set<GateTarget> = []
         for target in targets where seen.insert(target).inserted {
             queries.append(Query(target: target, watches: []))
@@ -680,13 +680,5 @@ struct GateStateMachine: Sendable {
         case .job(.deleted(let object)): (WorkloadReference(.job, object.metadata), false)
         default: nil
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as `Date` arithmetic wants it.
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

@@ -30,7 +30,7 @@ struct RulesEvaluator: WorkloadEvaluator {
         let limits = [thresholds.pendingDeadline, thresholds.imagePullGrace, thresholds.mountGrace]
             .compactMap { $0 }
             .filter { $0 > .zero }
-            .map(\.timeInterval)
+            .map(\.seconds)
         guard !limits.isEmpty else { return nil }
         // A threshold holds when the elapsed time is strictly longer than the limit: wake just after it.
         let margin = 0.001

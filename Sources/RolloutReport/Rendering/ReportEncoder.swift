@@ -115,7 +115,7 @@ public struct ReportEncoder: Sendable {
             return (UInt32(next), 2)
         case 0xD8 where next == 0x9C:
             return (0x061C, 2)
-        case 0xE2 where next == 0x80 && ([0x8E, 0x8F, 0xA8, 0xA9] + Array(0xAA...0xAE)).contains(third):
+        case 0xE2 where next == 0x80 && ((0x8E...0x8F).contains(third) || (0xA8...0xAE).contains(third)):
             return (0x2000 + UInt32(third - 0x80), 3)
         case 0xE2 where next == 0x81 && (0xA6...0xA9).contains(third):
             return (0x2040 + UInt32(third - 0x80), 3)

@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import KubeModel
 import RolloutCoordinator
 import RolloutReport
 import Synchronization
@@ -126,8 +127,7 @@ extension CoordinatorGateRunner {
     /// (the soak run found exactly that); an API server that stopped answering for a good part of the
     /// run is.
     static func outageGrace(_ timeout: Duration) -> TimeInterval {
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        return min(30, seconds / 4)
+        min(30, timeout.seconds / 4)
     }
 }
 

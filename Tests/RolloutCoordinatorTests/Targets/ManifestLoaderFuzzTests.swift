@@ -99,11 +99,7 @@ struct ManifestLoaderFuzzTests {
 
     @Test("alias bombs, deep nesting and many documents end with an answer")
     func bombs() {
-        var laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for level in 1...9 {
-            let previous = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
-            laughs += "a\(level): &a\(level) [\(previous)]\n"
-        }
+        let laughs = InputMutator.yamlAliasBomb
         let cases = [
             "apiVersion: v1\nkind: List\n" + laughs + "items: *a9\n",
             "apiVersion: apps/v1\nkind: Deployment\n" + laughs + "metadata: {name: *a9}\n",
